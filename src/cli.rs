@@ -1,0 +1,134 @@
+//! Command-line definitions (clap derive); nothing else.
+
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// leakward finds AI provider API keys and other credentials before they leave your laptop.
+#[derive(Debug, Parser)]
+#[command(name = "leakward", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (default `.`), or standard input with `-`.
+    Scan(ScanArgs),
+    /// List the rules, or prove their examples with `rules check`.
+    Rules(RulesArgs),
+}
+
+/// Options of `leakward scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Print secrets in full instead of redacted.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Scanning threads (default: the number of CPUs).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Also scan files that .gitignore and .ignore files exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip files larger than this (bytes, or with a K, M or G suffix).
+    #[arg(long, value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    /// Configuration file (default: .leakward.toml at the root of the scanned repository).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Ignore any .leakward.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Use the rules in this file or directory instead of the built-in ones.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// When to colour the text report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Options of `leakward rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// `check` proves every rule's examples and negatives.
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+    /// Listing format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// Use the rules in this file or directory instead of the built-in ones.
+    #[arg(long, global = true)]
+    pub rules: Option<PathBuf>,
+}
+
+/// What `leakward rules` can do besides listing.
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Prove that every example is found and every negative is not.
+    Check,
+}
+
+/// Formats of `leakward rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// One rule per line.
+    Text,
+    /// A JSON array.
+    Json,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Parses `1234`, `10K`, `5M`, `1G` (powers of 1024).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, multiplier) = match text.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&text[..i], 1u64 << 10),
+        Some((i, 'm' | 'M')) => (&text[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&text[..i], 1 << 30),
+        _ => (text, 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiplier))
+        .ok_or_else(|| {
+            format!("invalid size {text:?}: use a number of bytes, or a number with K, M or G")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("10"), Ok(10));
+        assert_eq!(parse_size("2K"), Ok(2048));
+        assert_eq!(parse_size("1m"), Ok(1 << 20));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+}

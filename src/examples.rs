@@ -1,0 +1,139 @@
+//! Proving rules: every example must be found by its rule, every negative must not be.
+
+use crate::rules::RuleSet;
+use crate::scan::Scanner;
+
+/// Why a rule's evidence does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExampleFailure {
+    /// An example on which the rule found nothing (or another rule won the overlap).
+    NotFound {
+        /// Rule id.
+        rule: String,
+        /// The example line.
+        example: String,
+        /// Rules that did match the example instead.
+        found_by: Vec<String>,
+    },
+    /// An example on which the rule reported more than one finding.
+    FoundTwice {
+        /// Rule id.
+        rule: String,
+        /// The example line.
+        example: String,
+    },
+    /// A negative on which the rule reported a finding.
+    NegativeFound {
+        /// Rule id.
+        rule: String,
+        /// The negative line.
+        negative: String,
+    },
+    /// Fewer than two examples or two negatives.
+    TooFew {
+        /// Rule id.
+        rule: String,
+        /// What is missing.
+        what: &'static str,
+    },
+}
+
+impl std::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExampleFailure::NotFound {
+                rule,
+                example,
+                found_by,
+            } if found_by.is_empty() => {
+                write!(f, "{rule}: example not found: {example}")
+            }
+            ExampleFailure::NotFound {
+                rule,
+                example,
+                found_by,
+            } => {
+                write!(
+                    f,
+                    "{rule}: example found by {} instead: {example}",
+                    found_by.join(", ")
+                )
+            }
+            ExampleFailure::FoundTwice { rule, example } => {
+                write!(f, "{rule}: example gives more than one finding: {example}")
+            }
+            ExampleFailure::NegativeFound { rule, negative } => {
+                write!(f, "{rule}: negative was found: {negative}")
+            }
+            ExampleFailure::TooFew { rule, what } => write!(f, "{rule}: needs at least two {what}"),
+        }
+    }
+}
+
+/// Counts of what was proven.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExampleCounts {
+    /// Rules checked.
+    pub rules: usize,
+    /// Examples checked.
+    pub examples: usize,
+    /// Negatives checked.
+    pub negatives: usize,
+}
+
+/// Scans every rule's examples and negatives with the whole rule set and reports what fails.
+pub fn check_examples(rules: &RuleSet) -> (ExampleCounts, Vec<ExampleFailure>) {
+    let scanner = Scanner::new(rules);
+    let mut counts = ExampleCounts::default();
+    let mut failures = Vec::new();
+    for (index, rule) in rules.rules().iter().enumerate() {
+        counts.rules += 1;
+        if rule.examples.len() < 2 {
+            failures.push(ExampleFailure::TooFew {
+                rule: rule.id.clone(),
+                what: "examples",
+            });
+        }
+        if rule.negatives.len() < 2 {
+            failures.push(ExampleFailure::TooFew {
+                rule: rule.id.clone(),
+                what: "negatives",
+            });
+        }
+        for example in &rule.examples {
+            counts.examples += 1;
+            let found = scanner.scan(example.as_bytes());
+            let own = found.iter().filter(|m| m.rule == index).count();
+            if own == 0 {
+                let found_by = found
+                    .iter()
+                    .map(|m| rules.rule(m.rule).id.clone())
+                    .collect();
+                failures.push(ExampleFailure::NotFound {
+                    rule: rule.id.clone(),
+                    example: example.clone(),
+                    found_by,
+                });
+            } else if own > 1 {
+                failures.push(ExampleFailure::FoundTwice {
+                    rule: rule.id.clone(),
+                    example: example.clone(),
+                });
+            }
+        }
+        for negative in &rule.negatives {
+            counts.negatives += 1;
+            if scanner
+                .scan(negative.as_bytes())
+                .iter()
+                .any(|m| m.rule == index)
+            {
+                failures.push(ExampleFailure::NegativeFound {
+                    rule: rule.id.clone(),
+                    negative: negative.clone(),
+                });
+            }
+        }
+    }
+    (counts, failures)
+}

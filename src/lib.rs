@@ -1,0 +1,23 @@
+//! leakward finds AI provider API keys and other credentials in working trees and input.
+//!
+//! The flow is one-way: a [`source`] turns what the user asked to scan into blobs, the
+//! [`scan::Scanner`] turns bytes into matches with a compiled [`rules::RuleSet`], [`blob`]
+//! places them as [`finding::Finding`]s, [`filter`]s drop what the user accepted, and a
+//! [`report`] formats the rest. [`app`] wires the stages for each command.
+
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod blob;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod examples;
+pub mod filter;
+pub mod finding;
+pub mod lines;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod stats;

@@ -1,0 +1,168 @@
+//! SARIF 2.1.0, shaped for GitHub code scanning: stable rule ids with metadata, repository-
+//! relative `/` paths, 1-based columns, `partialFingerprints`, `security-severity`, and no
+//! secret in any message unless `--show-secrets` was asked for.
+
+use super::{shown_secret, ReportOptions};
+use crate::finding::{Finding, RuleSummary};
+use crate::rules::Severity;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// The schema address written in `$schema`.
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Writes one SARIF log with one run.
+///
+/// # Errors
+/// A write error.
+pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) -> io::Result<()> {
+    let mut rules: BTreeMap<&str, &RuleSummary> = BTreeMap::new();
+    for finding in findings {
+        rules
+            .entry(finding.rule.id.as_str())
+            .or_insert(&finding.rule);
+    }
+    let rule_index: BTreeMap<&str, usize> =
+        rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|f| result(f, rule_index[f.rule.id.as_str()], options))
+        .collect();
+    let log = json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "leakward",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules.values().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+fn rule_descriptor(rule: &RuleSummary) -> Value {
+    let help = format!(
+        "A {name} ({provider}) was found in the code. Revoke it at {revoke} and issue a new one: a committed key \
+         stays in every clone and fork even after the commit is rewritten. Keep the new key out of code, in an \
+         environment variable or a secrets manager, give it the least privilege it needs, and check the \
+         provider's usage logs for calls you did not make.",
+        name = rule.name,
+        provider = rule.provider,
+        revoke = rule.revoke
+    );
+    json!({
+        "id": rule.id,
+        "name": pascal_case(&rule.id),
+        "shortDescription": { "text": truncate(&format!("{} ({})", rule.name, rule.provider), 1024) },
+        "fullDescription": { "text": truncate(&format!("Leaked {} of {}.", rule.name, rule.provider), 1024) },
+        "help": {
+            "text": truncate(&help, 1024),
+            "markdown": truncate(&format!("**Revoke this key:** [{0}]({0})\n\n{1}", rule.revoke, help), 1024),
+        },
+        "helpUri": rule.revoke,
+        "defaultConfiguration": { "level": level(rule.severity) },
+        "properties": {
+            "tags": ["security", "secret", "credential"],
+            "precision": rule.confidence.as_str(),
+            "security-severity": security_severity(rule.severity),
+            "provider": rule.provider,
+        },
+    })
+}
+
+fn result(finding: &Finding, rule_index: usize, options: ReportOptions) -> Value {
+    json!({
+        "ruleId": finding.rule.id,
+        "ruleIndex": rule_index,
+        "level": level(finding.rule.severity),
+        "message": { "text": format!(
+            "{} ({}) found: {}. Revoke it at {}",
+            finding.rule.name, finding.rule.provider, shown_secret(finding, options), finding.rule.revoke
+        )},
+        "locations": [{ "physicalLocation": {
+            "artifactLocation": { "uri": uri(&finding.path) },
+            "region": {
+                "startLine": finding.line,
+                "startColumn": finding.column,
+                "endLine": finding.end_line,
+                "endColumn": finding.end_column,
+            },
+        }}],
+        "partialFingerprints": { "leakwardSecret/v1": finding.fingerprint.as_str() },
+        "properties": { "provider": finding.rule.provider, "severity": finding.rule.severity.as_str() },
+    })
+}
+
+/// SARIF `level` for a severity.
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub's `security-severity`: a CVSS-like score as a string.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+/// A relative URI reference: the `/`-separated path with everything else percent-encoded.
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &b in path.trim_start_matches('/').as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max_chars - 1).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri("dir with space/é.env"), "dir%20with%20space/%C3%A9.env");
+        assert_eq!(uri("<stdin>"), "%3Cstdin%3E");
+    }
+
+    #[test]
+    fn names_are_pascal_case() {
+        assert_eq!(pascal_case("openai-project-key"), "OpenaiProjectKey");
+    }
+}

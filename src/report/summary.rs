@@ -1,0 +1,72 @@
+//! The one-line summary and the warnings, for stderr.
+
+use crate::finding::Finding;
+use crate::rules::Severity;
+use crate::stats::ScanStats;
+use std::io::{self, Write};
+
+/// Writes a warning per skipped file the user did not ask to skip, then one summary line.
+///
+/// # Errors
+/// A write error.
+pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io::Result<()> {
+    for skipped in stats.skipped.iter().filter(|s| s.reason.is_warning()) {
+        writeln!(
+            out,
+            "leakward: warning: {}: {}",
+            skipped.path, skipped.reason
+        )?;
+    }
+    let mut line = format!("leakward: {}", plural(findings.len() as u64, "finding"));
+    if !findings.is_empty() {
+        let by_severity: Vec<String> = [
+            Severity::Critical,
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+        ]
+        .iter()
+        .map(|&s| (s, findings.iter().filter(|f| f.rule.severity == s).count()))
+        .filter(|&(_, n)| n > 0)
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+        line += &format!(" ({})", by_severity.join(", "));
+    }
+    line += &format!(
+        "; scanned {} ({}) in {:.2} s",
+        plural(stats.files_scanned, "file"),
+        human_bytes(stats.bytes_scanned),
+        stats.duration.as_secs_f64()
+    );
+    if !stats.skipped.is_empty() {
+        line += &format!("; {} skipped", stats.skipped.len());
+    }
+    if stats.files_excluded > 0 {
+        line += &format!("; {} excluded by the allowlist", stats.files_excluded);
+    }
+    writeln!(out, "{line}")
+}
+
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// `1234567` → `1.2 MB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

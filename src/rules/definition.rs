@@ -1,0 +1,106 @@
+//! The rule schema as written in `rules/*.toml` and in custom rule files.
+
+use serde::{Deserialize, Serialize};
+
+/// One rule file: a list of `[[rule]]` tables.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// The rules, in file order.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<RuleDefinition>,
+}
+
+/// A rule as written by its author, before validation and compilation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDefinition {
+    /// Stable identifier (`openai-project-key`); baselines and SARIF depend on it.
+    pub id: String,
+    /// Human name of the credential kind.
+    pub name: String,
+    /// Display name of the key's owner (`OpenAI`).
+    pub provider: String,
+    /// Literal keywords, ASCII case-insensitive; the rule runs only near one of them.
+    pub keywords: Vec<String>,
+    /// Regex (bytes, Unicode off) whose capture group 1 is the secret.
+    pub pattern: String,
+    /// Minimum Shannon entropy (bits per byte) of the secret.
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    /// How bad a leak of this credential is.
+    pub severity: Severity,
+    /// How sure we are that the shape belongs to this provider.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where the owner revokes the credential.
+    pub revoke: String,
+    /// Bytes searched after a keyword occurrence (default [`DEFAULT_WINDOW`]).
+    #[serde(default)]
+    pub window: Option<usize>,
+    /// Exact secrets the vendor publishes as examples; never findings.
+    #[serde(default)]
+    pub documented_examples: Vec<String>,
+    /// Lines on which the rule must report a finding.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Lines on which the rule must report nothing.
+    #[serde(default)]
+    pub negatives: Vec<String>,
+}
+
+/// Bytes searched after a keyword occurrence when a rule sets no `window`.
+pub const DEFAULT_WINDOW: usize = 256;
+
+/// The largest `window` a rule may ask for; chunked reading keeps this much overlap.
+pub const MAX_WINDOW: usize = 16 * 1024;
+
+/// How bad a leak of a credential is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Identifiers that are useless alone.
+    Low,
+    /// Narrow tokens.
+    Medium,
+    /// API keys that spend money or read private data.
+    High,
+    /// Keys that control a whole account or cloud.
+    Critical,
+}
+
+impl Severity {
+    /// The lowercase name used in every report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// How sure a rule is that a matching shape belongs to its provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// A reasoned guess.
+    Low,
+    /// One scanner or observed leaks agree.
+    #[default]
+    Medium,
+    /// The provider documents it, or two independent scanners agree.
+    High,
+}
+
+impl Confidence {
+    /// The lowercase name used in every report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}

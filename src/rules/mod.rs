@@ -1,0 +1,277 @@
+//! Rules: loading the built-in and custom rule files, validating and compiling them.
+//!
+//! A [`RuleSet`] is compiled once per run and shared read-only by every scanning thread.
+
+mod definition;
+mod keywords;
+
+pub use definition::{Confidence, RuleDefinition, RuleFile, Severity, DEFAULT_WINDOW, MAX_WINDOW};
+pub use keywords::KeywordIndex;
+
+use crate::error::{Error, Result};
+use regex::bytes::{Regex, RegexBuilder};
+use std::collections::HashSet;
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// A validated, compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable identifier.
+    pub id: String,
+    /// Human name of the credential kind.
+    pub name: String,
+    /// Display name of the key's owner.
+    pub provider: String,
+    /// Literal keywords (as written).
+    pub keywords: Vec<String>,
+    /// The pattern source.
+    pub pattern: String,
+    /// The compiled pattern; group 1 is the secret.
+    pub regex: Regex,
+    /// Minimum Shannon entropy of the secret (0 when unset).
+    pub min_entropy: f64,
+    /// How bad a leak is.
+    pub severity: Severity,
+    /// How sure the shape is the provider's.
+    pub confidence: Confidence,
+    /// Where the owner revokes the credential.
+    pub revoke: String,
+    /// Bytes searched after a keyword occurrence.
+    pub window: usize,
+    /// Vendor-published example secrets, never findings.
+    pub documented_examples: HashSet<Vec<u8>>,
+    /// Lines the rule must find something in.
+    pub examples: Vec<String>,
+    /// Lines the rule must find nothing in.
+    pub negatives: Vec<String>,
+    /// The file the rule came from (a built-in file name or a path).
+    pub source_file: String,
+}
+
+impl Rule {
+    /// The length of the longest keyword that starts `secret` (ASCII case-insensitive), or 0.
+    ///
+    /// A secret that starts with a keyword carries its provider's prefix, which is what
+    /// redaction keeps visible and what makes a rule more specific than a context rule.
+    pub fn prefix_len(&self, secret: &[u8]) -> usize {
+        self.keywords
+            .iter()
+            .map(|k| k.as_bytes())
+            .filter(|k| secret.len() >= k.len() && secret[..k.len()].eq_ignore_ascii_case(k))
+            .map(<[u8]>::len)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// All rules of a run, with the shared keyword automaton.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    keywords: KeywordIndex,
+}
+
+impl RuleSet {
+    /// Loads and compiles the rules embedded in the binary.
+    ///
+    /// # Errors
+    /// Fails only if a built-in file is invalid, which the test suite rules out.
+    pub fn builtin() -> Result<RuleSet> {
+        let mut definitions = Vec::new();
+        for (file, text) in BUILTIN_RULE_FILES {
+            definitions.extend(
+                parse_rule_file(file, text)?
+                    .into_iter()
+                    .map(|d| (file.to_string(), d)),
+            );
+        }
+        RuleSet::compile(definitions)
+    }
+
+    /// Loads rules from a file, or from every `*.toml` file of a directory (in name order).
+    ///
+    /// # Errors
+    /// An unreadable path, invalid TOML, a schema error or an invalid rule.
+    pub fn from_path(path: &Path) -> Result<RuleSet> {
+        let mut files = Vec::new();
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            for entry in entries {
+                let entry = entry.map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                let file = entry.path();
+                if file.extension().is_some_and(|ext| ext == "toml") {
+                    files.push(file);
+                }
+            }
+            files.sort();
+        } else {
+            files.push(path.to_path_buf());
+        }
+        let mut definitions = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let name = file.display().to_string();
+            definitions.extend(
+                parse_rule_file(&name, &text)?
+                    .into_iter()
+                    .map(|d| (name.clone(), d)),
+            );
+        }
+        RuleSet::compile(definitions)
+    }
+
+    /// Validates and compiles rule definitions (each with the file it came from).
+    ///
+    /// # Errors
+    /// A duplicate id or any invalid field, naming the file and the rule.
+    pub fn compile(definitions: Vec<(String, RuleDefinition)>) -> Result<RuleSet> {
+        let mut seen = HashSet::new();
+        let mut rules = Vec::with_capacity(definitions.len());
+        for (file, definition) in definitions {
+            if !seen.insert(definition.id.clone()) {
+                return Err(Error::Rule {
+                    file,
+                    rule: definition.id,
+                    message: "duplicate rule id".into(),
+                });
+            }
+            rules.push(compile_rule(file, definition)?);
+        }
+        let keywords = KeywordIndex::new(&rules);
+        Ok(RuleSet { rules, keywords })
+    }
+
+    /// The rules, in load order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule at `index`.
+    pub fn rule(&self, index: usize) -> &Rule {
+        &self.rules[index]
+    }
+
+    /// The shared keyword automaton.
+    pub fn keywords(&self) -> &KeywordIndex {
+        &self.keywords
+    }
+
+    /// The largest `window` of any rule.
+    pub fn max_window(&self) -> usize {
+        self.rules
+            .iter()
+            .map(|r| r.window)
+            .max()
+            .unwrap_or(DEFAULT_WINDOW)
+    }
+}
+
+/// Parses one rule file's TOML into definitions.
+///
+/// # Errors
+/// Invalid TOML or a schema error, with the line the parser reports.
+pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<RuleDefinition>> {
+    toml::from_str::<RuleFile>(text)
+        .map(|f| f.rules)
+        .map_err(|e| Error::RuleFile {
+            file: file.to_string(),
+            message: describe_toml_error(text, &e),
+        })
+}
+
+/// Formats a TOML error as `line N: message`.
+pub fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim().to_string();
+    match error.span() {
+        Some(span) => {
+            let line = text.as_bytes()[..span.start.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
+    }
+}
+
+fn compile_rule(file: String, d: RuleDefinition) -> Result<Rule> {
+    let fail = |message: String| Error::Rule {
+        file: file.clone(),
+        rule: d.id.clone(),
+        message,
+    };
+    if d.id.is_empty()
+        || !d
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(fail(
+            "id must be non-empty lowercase letters, digits and dashes".into(),
+        ));
+    }
+    if d.name.trim().is_empty() || d.provider.trim().is_empty() {
+        return Err(fail("name and provider must not be empty".into()));
+    }
+    if d.keywords.is_empty() {
+        return Err(fail("at least one keyword is required".into()));
+    }
+    if let Some(short) = d.keywords.iter().find(|k| k.len() < 3) {
+        return Err(fail(format!("keyword {short:?} is shorter than 3 bytes")));
+    }
+    if !d.revoke.starts_with("https://") {
+        return Err(fail("revoke must be an https:// address".into()));
+    }
+    let window = d.window.unwrap_or(DEFAULT_WINDOW);
+    if window == 0 || window > MAX_WINDOW {
+        return Err(fail(format!("window must be between 1 and {MAX_WINDOW}")));
+    }
+    if let Some(min) = d.min_entropy {
+        if !(0.0..=8.0).contains(&min) {
+            return Err(fail("min_entropy must be between 0 and 8".into()));
+        }
+    }
+    let regex = RegexBuilder::new(&d.pattern)
+        .unicode(false)
+        .size_limit(64 * 1024 * 1024)
+        .build()
+        .map_err(|e| fail(format!("invalid pattern: {e}")))?;
+    if regex.captures_len() < 2 {
+        return Err(fail(
+            "pattern needs a capture group: group 1 is the secret".into(),
+        ));
+    }
+    Ok(Rule {
+        regex,
+        min_entropy: d.min_entropy.unwrap_or(0.0),
+        window,
+        documented_examples: d
+            .documented_examples
+            .iter()
+            .map(|s| s.as_bytes().to_vec())
+            .collect(),
+        id: d.id,
+        name: d.name,
+        provider: d.provider,
+        keywords: d.keywords,
+        pattern: d.pattern,
+        severity: d.severity,
+        confidence: d.confidence,
+        revoke: d.revoke,
+        examples: d.examples,
+        negatives: d.negatives,
+        source_file: file,
+    })
+}

@@ -1,0 +1,155 @@
+//! Checks that tell a real-looking secret from a placeholder or a slice of other data.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use std::sync::OnceLock;
+
+/// Words and template markers that never occur in a real key but do in placeholders.
+const PLACEHOLDER_MARKERS: &[&str] = &[
+    "xxxx",
+    "****",
+    "...",
+    "…",
+    "<",
+    ">",
+    "${",
+    "{{",
+    "}}",
+    "$(",
+    "%(",
+    "example",
+    "your",
+    "placeholder",
+    "redacted",
+    "dummy",
+    "changeme",
+    "sample",
+    "fake",
+    "insert",
+    "replace",
+];
+
+fn placeholder_markers() -> &'static AhoCorasick {
+    static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(PLACEHOLDER_MARKERS)
+            .expect("the placeholder markers are valid literals")
+    })
+}
+
+/// Whether `secret` looks like a placeholder rather than a key.
+///
+/// `prefix_len` bytes at the start are the provider prefix and are not judged for variety.
+///
+/// ```
+/// use leakward::scan::is_placeholder;
+/// assert!(is_placeholder(b"sk-proj-XXXXXXXXXXXXXXXXXXXXXXXX", 8));
+/// assert!(is_placeholder(b"your-api-key-goes-here-0000000", 0));
+/// assert!(!is_placeholder(b"q8Zt3LmW0pXv7RkB2sYc9NdH4jFa6GeU", 0));
+/// ```
+pub fn is_placeholder(secret: &[u8], prefix_len: usize) -> bool {
+    let body = &secret[prefix_len.min(secret.len())..];
+    if distinct_bytes(body) < 4 {
+        return true;
+    }
+    if longest_ascending_run(body) >= 8 {
+        return true;
+    }
+    placeholder_markers().is_match(secret)
+}
+
+fn distinct_bytes(bytes: &[u8]) -> usize {
+    let mut seen = [false; 256];
+    bytes.iter().for_each(|&b| seen[b as usize] = true);
+    seen.iter().filter(|&&s| s).count()
+}
+
+fn longest_ascending_run(bytes: &[u8]) -> usize {
+    let mut longest = usize::from(!bytes.is_empty());
+    let mut run = longest;
+    for pair in bytes.windows(2) {
+        if pair[0].is_ascii_alphanumeric() && pair[1] == pair[0].wrapping_add(1) {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 1;
+        }
+    }
+    longest
+}
+
+/// Whether the secret at `start..end` is a slice of a longer base64 run (an image, a
+/// certificate, an integrity hash) rather than a token standing on its own.
+///
+/// The run must reach at least 16 base64 bytes beyond the secret and have a `+` or `/`
+/// next to it, which a token delimited by quotes, spaces or `=` never has.
+pub fn is_inside_base64_blob(blob: &[u8], start: usize, end: usize) -> bool {
+    const REACH: usize = 64;
+    let is_b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+    let before = blob[start.saturating_sub(REACH)..start]
+        .iter()
+        .rev()
+        .take_while(|&&b| is_b64(b))
+        .count();
+    let after = blob[end..(end + REACH).min(blob.len())]
+        .iter()
+        .take_while(|&&b| is_b64(b) || b == b'=')
+        .count();
+    if before + after < 16 {
+        return false;
+    }
+    let touches_slash_or_plus = |b: Option<&u8>| matches!(b, Some(b'+') | Some(b'/'));
+    touches_slash_or_plus(start.checked_sub(1).and_then(|i| blob.get(i)))
+        || touches_slash_or_plus(blob.get(end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            &b"sk-proj-XXXXXXXXXXXXXXXXXXXXXXXX"[..],
+            b"sk-ant-api03-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            b"ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+            b"AKIAIOSFODNN7EXAMPLE",
+            b"${OPENAI_API_KEY}",
+            b"{{ secrets.OPENAI_KEY }}",
+            b"<your-api-key>",
+            b"sk-...",
+            b"REDACTED_REDACTED_1",
+        ] {
+            let prefix = if p.starts_with(b"sk-proj-") { 8 } else { 0 };
+            assert!(is_placeholder(p, prefix), "{}", String::from_utf8_lossy(p));
+        }
+    }
+
+    #[test]
+    fn random_tokens_are_not_placeholders() {
+        for t in [
+            &b"gsk_q8Zt3LmW0pXWGdyb3FYv7RkB2sYc9NdH4jFa6GeUw1Tn5Ko8Pb"[..],
+            b"4c3ca51a-1b4f-4d26-b7d9-3cf4c3f1c654",
+        ] {
+            assert!(!is_placeholder(t, 0), "{}", String::from_utf8_lossy(t));
+        }
+    }
+
+    #[test]
+    fn ascending_run() {
+        assert_eq!(longest_ascending_run(b"x01234567y"), 8);
+        assert_eq!(longest_ascending_run(b"a1b2c3"), 1);
+        assert_eq!(longest_ascending_run(b""), 0);
+    }
+
+    #[test]
+    fn base64_blob_slices() {
+        let blob = b"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB/AIzaSyD3xV9qk2LmN8pQrS7tUvWx0yZaB1cD2eF+Gh0IjKlMnOp";
+        let start = blob.windows(4).position(|w| w == b"AIza").unwrap();
+        assert!(is_inside_base64_blob(blob, start, start + 39));
+        let line = b"GOOGLE_API_KEY=\"AIzaSyD3xV9qk2LmN8pQrS7tUvWx0yZaB1cD2eF\"";
+        let start = line.windows(4).position(|w| w == b"AIza").unwrap();
+        assert!(!is_inside_base64_blob(line, start, start + 39));
+    }
+}

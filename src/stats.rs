@@ -1,0 +1,98 @@
+//! Run statistics: what was scanned, what was not and why. Reports always carry them, so a
+//! scan that read nothing can never look like a clean one.
+
+use std::time::Duration;
+
+/// Why a file was not scanned.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// Larger than `--max-file-size`.
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+    },
+    /// Opening or reading failed (permissions, I/O error).
+    Unreadable(String),
+    /// A symbolic link whose target does not exist.
+    BrokenSymlink,
+    /// A symbolic link; links are not followed.
+    Symlink,
+    /// A FIFO, socket or device.
+    NotARegularFile,
+    /// The directory walker could not read an entry.
+    WalkError(String),
+}
+
+impl SkipReason {
+    /// Whether the user should see a warning (the reason is not what they asked for).
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self,
+            SkipReason::Unreadable(_) | SkipReason::BrokenSymlink | SkipReason::WalkError(_)
+        )
+    }
+
+    /// A short machine-readable kind (`too-large`, `unreadable`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SkipReason::TooLarge { .. } => "too-large",
+            SkipReason::Unreadable(_) => "unreadable",
+            SkipReason::BrokenSymlink => "broken-symlink",
+            SkipReason::Symlink => "symlink",
+            SkipReason::NotARegularFile => "not-a-regular-file",
+            SkipReason::WalkError(_) => "walk-error",
+        }
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::TooLarge { size } => {
+                write!(f, "larger than --max-file-size ({size} bytes)")
+            }
+            SkipReason::Unreadable(why) => write!(f, "unreadable: {why}"),
+            SkipReason::BrokenSymlink => f.write_str("broken symbolic link"),
+            SkipReason::Symlink => f.write_str("symbolic link (not followed)"),
+            SkipReason::NotARegularFile => f.write_str("not a regular file"),
+            SkipReason::WalkError(why) => write!(f, "could not be listed: {why}"),
+        }
+    }
+}
+
+/// A file or directory that was not scanned.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    /// The path as displayed in reports.
+    pub path: String,
+    /// Why it was skipped.
+    pub reason: SkipReason,
+}
+
+/// Counters for one run.
+#[derive(Debug, Clone, Default)]
+pub struct ScanStats {
+    /// Files (or other blobs) read and scanned.
+    pub files_scanned: u64,
+    /// Bytes read and scanned.
+    pub bytes_scanned: u64,
+    /// Scanned files that looked binary.
+    pub binary_files: u64,
+    /// Files left out by the configuration's path allowlist.
+    pub files_excluded: u64,
+    /// Files not scanned, with the reason; sorted.
+    pub skipped: Vec<Skipped>,
+    /// Wall-clock time of the scan.
+    pub duration: Duration,
+}
+
+impl ScanStats {
+    /// Adds another thread's counters to these.
+    pub fn merge(&mut self, other: ScanStats) {
+        self.files_scanned += other.files_scanned;
+        self.bytes_scanned += other.bytes_scanned;
+        self.binary_files += other.binary_files;
+        self.files_excluded += other.files_excluded;
+        self.skipped.extend(other.skipped);
+    }
+}
