@@ -4,9 +4,10 @@ use super::Match;
 use crate::rules::RuleSet;
 use std::collections::BTreeMap;
 
-/// Keeps, among overlapping matches, the one from the most specific rule: a rule whose
-/// keyword starts the secret (a provider prefix) beats a context rule, then the longer
-/// secret wins, then the earlier rule. Returns the survivors sorted by position.
+/// Keeps, among overlapping matches, the one from the most specific rule: the rule whose
+/// keyword starting the secret is longest wins (a provider prefix beats a context rule, and
+/// `eyJhbGciOiJSUzI1NiIs…` beats `eyJ`), then the longer secret, then the earlier rule.
+/// Returns the survivors sorted by position.
 pub(super) fn keep_most_specific(
     mut matches: Vec<Match>,
     rules: &RuleSet,

@@ -1,0 +1,107 @@
+//! The built-in rules: each example is found by its rule and each negative is not, every
+//! credential kind of the shared reference has a rule, and `leakward rules` lists them.
+
+mod common;
+
+use leakward::examples::check_examples;
+use leakward::rules::RuleSet;
+use std::collections::BTreeSet;
+
+#[test]
+fn every_example_is_found_and_every_negative_is_not() {
+    let rules = RuleSet::builtin().expect("built-in rules load");
+    let (counts, failures) = check_examples(&rules);
+    let report: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    assert!(
+        report.is_empty(),
+        "{} failures:\n{}",
+        report.len(),
+        report.join("\n")
+    );
+    assert!(counts.examples >= 2 * counts.rules && counts.negatives >= 2 * counts.rules);
+}
+
+#[test]
+fn every_reference_format_has_a_rule() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/reference/ai-key-formats.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("{path}: {e} (the shared reference sits beside the repository)")
+    });
+    let reference: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let wanted: BTreeSet<&str> = reference
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["id"].as_str().unwrap())
+        .collect();
+    let rules = RuleSet::builtin().unwrap();
+    let have: BTreeSet<&str> = rules.rules().iter().map(|r| r.id.as_str()).collect();
+    let missing: Vec<&&str> = wanted.difference(&have).collect();
+    assert!(
+        missing.is_empty(),
+        "reference kinds without a rule: {missing:?}"
+    );
+    let ai_providers: BTreeSet<&str> = reference
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["category"].as_str().unwrap().starts_with("ai-"))
+        .map(|k| k["provider"].as_str().unwrap())
+        .collect();
+    assert!(ai_providers.len() >= 50);
+}
+
+#[test]
+fn rules_have_distinct_ids_and_https_revoke_pages() {
+    let rules = RuleSet::builtin().unwrap();
+    let mut ids = BTreeSet::new();
+    for rule in rules.rules() {
+        assert!(ids.insert(rule.id.as_str()), "duplicate {}", rule.id);
+        assert!(rule.revoke.starts_with("https://"), "{}", rule.id);
+    }
+}
+
+#[test]
+fn rules_command_lists_and_checks() {
+    let rules = RuleSet::builtin().unwrap();
+    let output = common::leakward()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let listed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), rules.rules().len());
+    common::leakward()
+        .args(["rules", "check"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("all proven"));
+    let text = common::leakward().arg("rules").output().unwrap().stdout;
+    assert_eq!(
+        String::from_utf8(text).unwrap().lines().count(),
+        rules.rules().len()
+    );
+}
+
+#[test]
+fn rules_check_fails_on_a_broken_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::write(
+        dir.path(),
+        "custom.toml",
+        "[[rule]]\nid = \"acme-token\"\nname = \"Acme token\"\nprovider = \"Acme\"\nkeywords = [\"acme_\"]\n\
+         pattern = '''\\b(acme_[a-z0-9]{20})\\b'''\nseverity = \"high\"\nrevoke = \"https://acme.invalid/tokens\"\n\
+         examples = [\"ACME=acme_q8zt3lmw0pxv7rkb2syc\", \"ACME=acme_short\"]\nnegatives = [\"acme_XXXXXXXXXXXXXXXXXXXX\", \"x\"]\n",
+    );
+    common::leakward()
+        .args(["rules", "check", "--rules"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "acme-token: example not found: ACME=acme_short",
+        ));
+}
