@@ -241,6 +241,19 @@ mod tests {
     }
 
     #[test]
+    fn read_errors_are_returned_not_swallowed() {
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::new(io::ErrorKind::PermissionDenied, "denied"))
+            }
+        }
+        let rules = crate::rules::RuleSet::compile(Vec::new()).unwrap();
+        let error = scan_reader(Failing, "x", &Scanner::new(&rules), &mut Vec::new()).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::PermissionDenied);
+    }
+
+    #[test]
     fn utf16_with_bom_is_decoded() {
         let mut bytes = vec![0xFF, 0xFE];
         for unit in "key=abc".encode_utf16() {

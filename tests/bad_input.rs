@@ -331,3 +331,31 @@ fn allowlisted_paths_are_not_scanned_and_are_counted() {
     let (document, _) = scan_json(&dir.path().join("src"), &["."]);
     assert_eq!(finding_tuples(&document).len(), 1);
 }
+
+#[test]
+fn file_names_cannot_inject_escape_sequences() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = FakeKeys::new(30);
+    write(
+        dir.path(),
+        "evil\x1b]0;title\x07\x1b[31m.env",
+        format!("GROQ_API_KEY={}\n", k.groq),
+    );
+    std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("link\x1b[2J")).unwrap();
+    let output = leakward()
+        .current_dir(dir.path())
+        .args(["scan", "--no-config"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stdout.contains("groq-api-key"));
+    assert!(
+        !stdout.contains('\x1b') && !stdout.contains('\x07'),
+        "{stdout:?}"
+    );
+    assert!(
+        stderr.contains("broken symbolic link") && !stderr.contains('\x1b'),
+        "{stderr:?}"
+    );
+}

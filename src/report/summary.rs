@@ -11,11 +11,9 @@ use std::io::{self, Write};
 /// A write error.
 pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io::Result<()> {
     for skipped in stats.skipped.iter().filter(|s| s.reason.is_warning()) {
-        writeln!(
-            out,
-            "leakward: warning: {}: {}",
-            skipped.path, skipped.reason
-        )?;
+        let path = super::sanitize(skipped.path.as_bytes());
+        let reason = super::sanitize(skipped.reason.to_string().as_bytes());
+        writeln!(out, "leakward: warning: {path}: {reason}")?;
     }
     let mut line = format!("leakward: {}", plural(findings.len() as u64, "finding"));
     if !findings.is_empty() {

@@ -1,6 +1,6 @@
 //! The text report: one block per finding, for people at a terminal.
 
-use super::{shown_secret, ReportOptions};
+use super::{sanitize, shown_secret, ReportOptions};
 use crate::finding::Finding;
 use crate::rules::Severity;
 use std::io::{self, Write};
@@ -25,7 +25,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
             out,
             "{}{}:{}:{}{}  {}{}{}  [{} · {}]",
             paint(BOLD),
-            finding.path,
+            sanitize(finding.path.as_bytes()),
             finding.line,
             finding.column,
             paint(RESET),
