@@ -68,35 +68,30 @@ fn scan(args: ScanArgs) -> Result<i32> {
         show_secrets: args.show_secrets,
         color: use_color(args.color, args.output.is_some()),
     };
-    match &args.output {
+    let (mut writer, destination): (Box<dyn Write>, String) = match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("creating {}", path.display()))?;
-            let mut writer = std::io::BufWriter::new(file);
-            report::write(
-                args.format,
-                &mut writer,
-                &output.findings,
-                &output.stats,
-                options,
+            (
+                Box::new(std::io::BufWriter::new(file)),
+                path.display().to_string(),
             )
-            .and_then(|()| writer.flush())
-            .with_context(|| format!("writing {}", path.display()))?;
         }
-        None => {
-            let stdout = std::io::stdout();
-            let mut writer = std::io::BufWriter::new(stdout.lock());
-            report::write(
-                args.format,
-                &mut writer,
-                &output.findings,
-                &output.stats,
-                options,
-            )
-            .and_then(|()| writer.flush())
-            .context("writing the report")?;
-        }
-    }
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            "the report".to_string(),
+        ),
+    };
+    report::write(
+        args.format,
+        &mut writer,
+        &output.findings,
+        &output.stats,
+        options,
+    )
+    .and_then(|()| writer.flush())
+    .with_context(|| format!("writing {destination}"))?;
+    drop(writer);
     report::summary::write(
         &mut std::io::stderr().lock(),
         &output.findings,
