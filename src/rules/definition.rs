@@ -38,6 +38,10 @@ pub struct RuleDefinition {
     /// Bytes searched after a keyword occurrence (default [`DEFAULT_WINDOW`]).
     #[serde(default)]
     pub window: Option<usize>,
+    /// A catch-all rule (generic assignment, any JWT, any URL password) that yields to every
+    /// specific rule matching an overlapping secret.
+    #[serde(default)]
+    pub fallback: bool,
     /// Exact secrets the vendor publishes as examples; never findings.
     #[serde(default)]
     pub documented_examples: Vec<String>,

@@ -40,6 +40,8 @@ pub struct Rule {
     pub revoke: String,
     /// Bytes searched after a keyword occurrence.
     pub window: usize,
+    /// Whether this catch-all rule yields to specific rules on overlapping secrets.
+    pub fallback: bool,
     /// Vendor-published example secrets, never findings.
     pub documented_examples: HashSet<Vec<u8>>,
     /// Lines the rule must find something in.
@@ -257,6 +259,7 @@ fn compile_rule(file: String, d: RuleDefinition) -> Result<Rule> {
         regex,
         min_entropy: d.min_entropy.unwrap_or(0.0),
         window,
+        fallback: d.fallback,
         documented_examples: d
             .documented_examples
             .iter()

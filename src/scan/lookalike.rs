@@ -82,11 +82,16 @@ fn longest_ascending_run(bytes: &[u8]) -> usize {
 /// Whether the secret at `start..end` is a slice of a longer base64 run (an image, a
 /// certificate, an integrity hash) rather than a token standing on its own.
 ///
-/// The run must reach at least 16 base64 bytes beyond the secret and have a `+` or `/`
-/// next to it, which a token delimited by quotes, spaces or `=` never has.
+/// Only secrets made of base64 characters can be such a slice. The run must reach at least
+/// 16 base64 bytes beyond the secret and have a `+` or `/` next to it, which a token
+/// delimited by quotes, spaces or `=` never has.
 pub fn is_inside_base64_blob(blob: &[u8], start: usize, end: usize) -> bool {
     const REACH: usize = 64;
     let is_b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+    if !blob[start..end].iter().all(|&b| is_b64(b) || b == b'=') {
+        // A secret with `-`, `_`, `:` or `.` in it cannot be a slice of base64 data.
+        return false;
+    }
     let before = blob[start.saturating_sub(REACH)..start]
         .iter()
         .rev()

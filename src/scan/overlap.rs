@@ -4,10 +4,10 @@ use super::Match;
 use crate::rules::RuleSet;
 use std::collections::BTreeMap;
 
-/// Keeps, among overlapping matches, the one from the most specific rule: the rule whose
-/// keyword starting the secret is longest wins (a provider prefix beats a context rule, and
-/// `eyJhbGciOiJSUzI1NiIs…` beats `eyJ`), then the longer secret, then the earlier rule.
-/// Returns the survivors sorted by position.
+/// Keeps, among overlapping matches, the one from the most specific rule: a specific rule
+/// beats a fallback (catch-all) rule, a rule whose keyword starts the secret (a provider
+/// prefix) beats a context rule, then the longer secret wins, then the longer prefix, then the
+/// earlier rule. Returns the survivors sorted by position.
 pub(super) fn keep_most_specific(
     mut matches: Vec<Match>,
     rules: &RuleSet,
@@ -17,10 +17,13 @@ pub(super) fn keep_most_specific(
         return matches;
     }
     let rank = |m: &Match| {
-        let has_prefix = rules.rule(m.rule).prefix_len(&blob[m.start..m.end]) > 0;
+        let rule = rules.rule(m.rule);
+        let prefix_len = rule.prefix_len(&blob[m.start..m.end]);
         (
-            std::cmp::Reverse(has_prefix),
+            rule.fallback,
+            std::cmp::Reverse(prefix_len > 0),
             std::cmp::Reverse(m.end - m.start),
+            std::cmp::Reverse(prefix_len),
             m.rule,
             m.start,
         )
