@@ -3,9 +3,10 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use std::sync::OnceLock;
 
-/// Words and template markers that never occur in a real key but do in placeholders.
+/// Words and template markers that never occur in a real key but do in placeholders. They are
+/// long enough (or made of punctuation) that random key characters contain them by chance only
+/// with negligible probability.
 const PLACEHOLDER_MARKERS: &[&str] = &[
-    "xxxx",
     "****",
     "...",
     "…",
@@ -17,16 +18,19 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "$(",
     "%(",
     "example",
-    "your",
     "placeholder",
     "redacted",
     "dummy",
     "changeme",
     "sample",
-    "fake",
     "insert",
     "replace",
 ];
+
+/// Short placeholder words that random characters do contain by chance (about once in a
+/// million characters each), so they count only at a word edge: `your-key`, `YOUR_KEY`,
+/// `sk-proj-XXXX…`, `myFakeKey`, but not inside `…Xyour3…` in a long random body.
+const SHORT_PLACEHOLDER_WORDS: &[&str] = &["your", "fake", "xxxx"];
 
 fn placeholder_markers() -> &'static AhoCorasick {
     static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
@@ -36,6 +40,28 @@ fn placeholder_markers() -> &'static AhoCorasick {
             .build(PLACEHOLDER_MARKERS)
             .expect("the placeholder markers are valid literals")
     })
+}
+
+fn short_placeholder_words() -> &'static AhoCorasick {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(SHORT_PLACEHOLDER_WORDS)
+            .expect("the placeholder words are valid literals")
+    })
+}
+
+/// Whether `text[start..end]` starts or ends at a word edge: the text's edge, a neighbour that
+/// is not alphanumeric, or a change from lower to upper case.
+fn at_word_edge(text: &[u8], start: usize, end: usize) -> bool {
+    let left = start == 0
+        || !text[start - 1].is_ascii_alphanumeric()
+        || (text[start - 1].is_ascii_lowercase() && text[start].is_ascii_uppercase());
+    let right = end == text.len()
+        || !text[end].is_ascii_alphanumeric()
+        || (text[end - 1].is_ascii_lowercase() && text[end].is_ascii_uppercase());
+    left || right
 }
 
 /// Whether `secret` looks like a placeholder rather than a key.
@@ -57,6 +83,9 @@ pub fn is_placeholder(secret: &[u8], prefix_len: usize) -> bool {
         return true;
     }
     placeholder_markers().is_match(secret)
+        || short_placeholder_words()
+            .find_overlapping_iter(secret)
+            .any(|m| at_word_edge(secret, m.start(), m.end()))
 }
 
 fn distinct_bytes(bytes: &[u8]) -> usize {
@@ -139,6 +168,25 @@ mod tests {
         for t in [
             &b"gsk_q8Zt3LmW0pXWGdyb3FYv7RkB2sYc9NdH4jFa6GeUw1Tn5Ko8Pb"[..],
             b"4c3ca51a-1b4f-4d26-b7d9-3cf4c3f1c654",
+        ] {
+            assert!(!is_placeholder(t, 0), "{}", String::from_utf8_lossy(t));
+        }
+    }
+
+    #[test]
+    fn short_words_count_only_at_a_word_edge() {
+        for p in [
+            &b"your-api-key-here-0123"[..],
+            b"MY_FAKE_TOKEN_VALUE_1",
+            b"myFakeKeyQ8zT3lMw0PxV",
+            b"ghp_xxxxxxxxxxxxxxxx",
+        ] {
+            assert!(is_placeholder(p, 0), "{}", String::from_utf8_lossy(p));
+        }
+        // Inside a long random body the same letters are chance, not a placeholder.
+        for t in [
+            &b"MIIEwAIBADANBgkqhkiG9w0Byour3BKowggSmAgEAAoIB"[..],
+            b"q8Zt3LmW0pXfake2sYc9NdH4jFa6GeU",
         ] {
             assert!(!is_placeholder(t, 0), "{}", String::from_utf8_lossy(t));
         }
