@@ -108,6 +108,48 @@ fn longest_ascending_run(bytes: &[u8]) -> usize {
     longest
 }
 
+/// Whether `value` is a name from code rather than a generated secret: an upper-case constant
+/// (`D3DKMT_HANDLE_TYPE`) or a value mostly made of words (`X509RequestInheritOptions`,
+/// `userSessionTokenProvider`), which `name: Type` annotations put where a value would be.
+///
+/// ```
+/// use leakward::scan::is_code_name;
+/// assert!(is_code_name(b"D3DKMT_HANDLE_TYPE_A1"));
+/// assert!(is_code_name(b"X509RequestInheritOptions"));
+/// assert!(!is_code_name(b"Wq7rZp2LfN9kXv4TbYc8Hd"));
+/// ```
+pub fn is_code_name(value: &[u8]) -> bool {
+    let constant = value.contains(&b'_')
+        && value
+            .iter()
+            .all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    constant || word_coverage(value) * 10 >= value.len() * 7
+}
+
+/// Bytes of `value` inside word-like runs: an optional capital and at least three lower-case letters.
+fn word_coverage(value: &[u8]) -> usize {
+    let mut covered = 0;
+    let mut i = 0;
+    while i < value.len() {
+        let start = i;
+        if value[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let lower_start = i;
+        while i < value.len() && value[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        if i - lower_start >= 3 {
+            covered += i - start;
+        } else if i == start {
+            i += 1;
+        } else {
+            i = lower_start.max(start + 1);
+        }
+    }
+    covered
+}
+
 /// Whether the secret at `start..end` is a slice of a longer base64 run (an image, a
 /// certificate, an integrity hash) rather than a token standing on its own.
 ///
@@ -189,6 +231,24 @@ mod tests {
             b"q8Zt3LmW0pXfake2sYc9NdH4jFa6GeU",
         ] {
             assert!(!is_placeholder(t, 0), "{}", String::from_utf8_lossy(t));
+        }
+    }
+
+    #[test]
+    fn code_names_and_random_values() {
+        for name in [
+            &b"userSessionTokenProvider"[..],
+            b"HttpRequestOptions2",
+            b"MAX_RETRY_COUNT_V2",
+        ] {
+            assert!(is_code_name(name), "{}", String::from_utf8_lossy(name));
+        }
+        for secret in [
+            &b"q8Zt3LmW0pXv7RkB2sYc9NdH4jFa6GeU"[..],
+            b"rt1f_d-Mty9fGWbFgB23G4DxtKjJl-n",
+            b"9f86d081884c7d659a2feaa0c55ad015",
+        ] {
+            assert!(!is_code_name(secret), "{}", String::from_utf8_lossy(secret));
         }
     }
 

@@ -6,7 +6,7 @@ mod lookalike;
 mod overlap;
 
 pub use entropy::shannon_entropy;
-pub use lookalike::{is_inside_base64_blob, is_placeholder};
+pub use lookalike::{is_code_name, is_inside_base64_blob, is_placeholder};
 
 use crate::rules::{Rule, RuleSet};
 
@@ -135,6 +135,7 @@ fn check(rule: &Rule, rule_index: usize, blob: &[u8], start: usize, end: usize) 
         || rule.documented_examples.contains(secret)
         || is_placeholder(secret, rule.prefix_len(secret))
         || is_inside_base64_blob(blob, start, end)
+        || (rule.fallback && is_code_name(secret))
     {
         return None;
     }
