@@ -170,6 +170,7 @@ fn place(
             secret,
             entropy: found.entropy,
             snippet,
+            provenance: None,
         });
     }
 }

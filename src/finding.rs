@@ -129,6 +129,23 @@ impl From<&Rule> for RuleSummary {
     }
 }
 
+/// Where in git history a finding was introduced (history scans only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// Full id of the earliest commit that introduced the blob at this path.
+    pub commit: String,
+    /// Author name of that commit.
+    pub author_name: String,
+    /// Author e-mail of that commit.
+    pub author_email: String,
+    /// Author date, RFC 3339 in UTC (`2026-11-01T10:00:00Z`).
+    pub date: String,
+    /// First line of the commit message.
+    pub summary: String,
+    /// Other (commit, path) places that introduced the same blob.
+    pub other_occurrences: u64,
+}
+
 /// One leaked secret at one place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -153,6 +170,8 @@ pub struct Finding {
     /// The line around the secret with the secret redacted and control characters escaped;
     /// `None` for binary files.
     pub snippet: Option<String>,
+    /// The commit that introduced it, for findings from git history.
+    pub provenance: Option<Provenance>,
 }
 
 impl Finding {

@@ -82,6 +82,10 @@ pub struct ScanStats {
     pub files_excluded: u64,
     /// Files not scanned, with the reason; sorted.
     pub skipped: Vec<Skipped>,
+    /// Commits walked (history scans only).
+    pub commits_scanned: u64,
+    /// Things the user must know about the whole run (a shallow clone, a fallback taken).
+    pub warnings: Vec<String>,
     /// Wall-clock time of the scan.
     pub duration: Duration,
 }
@@ -94,5 +98,7 @@ impl ScanStats {
         self.binary_files += other.binary_files;
         self.files_excluded += other.files_excluded;
         self.skipped.extend(other.skipped);
+        self.commits_scanned += other.commits_scanned;
+        self.warnings.extend(other.warnings);
     }
 }

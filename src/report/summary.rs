@@ -10,6 +10,9 @@ use std::io::{self, Write};
 /// # Errors
 /// A write error.
 pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io::Result<()> {
+    for warning in &stats.warnings {
+        writeln!(out, "leakward: warning: {}", super::sanitize(warning.as_bytes()))?;
+    }
     for skipped in stats.skipped.iter().filter(|s| s.reason.is_warning()) {
         let path = super::sanitize(skipped.path.as_bytes());
         let reason = super::sanitize(skipped.reason.to_string().as_bytes());
