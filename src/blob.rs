@@ -3,6 +3,7 @@
 //! Every source (work tree, stdin, later git) hands its bytes to [`scan_reader`], so chunking,
 //! binary and UTF-16 handling, line numbers and snippets work the same everywhere.
 
+use crate::filter::InlineAllow;
 use crate::finding::{Finding, Fingerprint, RuleSummary, Secret};
 use crate::lines::{count_chars, LineIndex};
 use crate::report::sanitize;
@@ -159,6 +160,12 @@ fn place(
         let start = index.position(buffer, found.start);
         let end = index.position(buffer, found.end);
         let snippet = (!binary).then(|| snippet(buffer, &index, found.start, found.end, &secret));
+        let inline_allow = [found.start, found.end.saturating_sub(1).max(found.start)]
+            .iter()
+            .find_map(|&at| {
+                let (line_start, line_end) = index.line_bounds(buffer, at);
+                InlineAllow::find(&buffer[line_start..line_end])
+            });
         out.push(Finding {
             fingerprint: Fingerprint::of(&rule.id, bytes),
             rule: RuleSummary::from(rule),
@@ -171,6 +178,7 @@ fn place(
             entropy: found.entropy,
             snippet,
             provenance: None,
+            inline_allow,
         });
     }
 }

@@ -172,6 +172,8 @@ pub struct Finding {
     pub snippet: Option<String>,
     /// The commit that introduced it, for findings from git history.
     pub provenance: Option<Provenance>,
+    /// An allow comment on the finding's line (or the secret's last line), if any.
+    pub inline_allow: Option<crate::filter::InlineAllow>,
 }
 
 impl Finding {
