@@ -1,12 +1,16 @@
-//! One function per subcommand: load config → rules → source → scan → sort → report.
+//! One function per subcommand: load config → rules → source → scan → filter → sort → report.
 //! The only module that knows every stage.
 
-use crate::cli::{Cli, ColorChoice, Command, ListFormat, RulesAction, RulesArgs, ScanArgs};
+use crate::cli::{
+    BaselineArgs, BaselineSource, Cli, ColorChoice, Command, CommonScanArgs, ListFormat,
+    RulesAction, RulesArgs, ScanArgs,
+};
 use crate::config::{self, LoadedConfig};
-use crate::examples::check_examples;
+use crate::examples::{check_examples, check_examples_of};
+use crate::filter::{self, Baseline};
 use crate::finding::Finding;
 use crate::report::{self, ReportOptions};
-use crate::rules::RuleSet;
+use crate::rules::{self, RuleSet};
 use crate::scan::Scanner;
 use crate::source::{self, worktree::WalkOptions, SourceOutput};
 use anyhow::{bail, Context, Result};
@@ -28,60 +32,26 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Baseline(args) => baseline(args),
         Command::Rules(args) => rules(args),
-    }
-}
-
-fn load_rules(path: Option<&Path>) -> Result<RuleSet> {
-    match path {
-        Some(path) => RuleSet::from_path(path)
-            .with_context(|| format!("loading rules from {}", path.display())),
-        None => RuleSet::builtin().context("loading the built-in rules"),
     }
 }
 
 fn scan(args: ScanArgs) -> Result<i32> {
     let started = Instant::now();
-    let rules = load_rules(args.rules.as_deref())?;
-    let scanner = Scanner::new(&rules);
-    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    if reads_stdin && args.paths.len() > 1 {
-        bail!("`-` (standard input) cannot be combined with other paths");
-    }
-    let config = load_config(&args, reads_stdin)?;
-
-    let mut output: SourceOutput = if reads_stdin {
-        source::stdin::scan(std::io::stdin().lock(), &scanner).context("reading standard input")?
-    } else {
-        let options = WalkOptions {
-            no_ignore: args.no_ignore,
-            threads: args.threads.unwrap_or_else(default_threads),
-            max_file_size: args.max_file_size,
-        };
-        source::worktree::scan(&args.paths, &options, &config.path_allowlist, &scanner)?
-    };
-    sort_and_dedup(&mut output.findings);
-    output.stats.skipped.sort();
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let (mut output, config) = scan_paths(&args.paths, &args.common)?;
+    let filtered = filter::apply(output.findings, &config.allowlist, baseline.as_ref());
+    output.findings = filtered.kept;
+    output.stats.suppressed = filtered.suppressed;
+    output.stats.baseline_unmatched = filtered.baseline_unmatched;
     output.stats.duration = started.elapsed();
 
     let options = ReportOptions {
         show_secrets: args.show_secrets,
         color: use_color(args.color, args.output.is_some()),
     };
-    let (mut writer, destination): (Box<dyn Write>, String) = match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("creating {}", path.display()))?;
-            (
-                Box::new(std::io::BufWriter::new(file)),
-                path.display().to_string(),
-            )
-        }
-        None => (
-            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            "the report".to_string(),
-        ),
-    };
+    let (mut writer, destination) = open_output(args.output.as_deref())?;
     report::write(
         args.format,
         &mut writer,
@@ -105,31 +75,157 @@ fn scan(args: ScanArgs) -> Result<i32> {
     })
 }
 
-fn load_config(args: &ScanArgs, reads_stdin: bool) -> Result<LoadedConfig> {
-    if args.no_config {
+fn baseline(args: BaselineArgs) -> Result<i32> {
+    let args = match args.source {
+        Some(BaselineSource::Scan(scan)) => scan,
+        None => args.scan,
+    };
+    let (output, config) = scan_paths(&args.paths, &args.common)?;
+    let filtered = filter::apply(output.findings, &config.allowlist, None);
+    let baseline = Baseline::from_findings(&filtered.kept);
+    let text = serde_json::to_string_pretty(&baseline).context("encoding the baseline")? + "\n";
+    std::fs::write(&args.output, text)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    eprintln!(
+        "leakward: wrote {} baseline {} to {}",
+        baseline.findings.len(),
+        if baseline.findings.len() == 1 {
+            "entry"
+        } else {
+            "entries"
+        },
+        args.output.display()
+    );
+    Ok(EXIT_CLEAN)
+}
+
+/// Loads the configuration and rules for `paths`, scans them, and returns the findings sorted.
+fn scan_paths(paths: &[PathBuf], common: &CommonScanArgs) -> Result<(SourceOutput, LoadedConfig)> {
+    let reads_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    if reads_stdin && paths.len() > 1 {
+        bail!("`-` (standard input) cannot be combined with other paths");
+    }
+    let start = if reads_stdin {
+        PathBuf::from(".")
+    } else {
+        paths[0].clone()
+    };
+    let config = load_config(common.config.as_deref(), common.no_config, &start)?;
+    let rules = load_rules(common.rules.as_deref(), &config)?;
+    let scanner = Scanner::new(&rules);
+    let mut output = if reads_stdin {
+        source::stdin::scan(std::io::stdin().lock(), &scanner).context("reading standard input")?
+    } else {
+        let options = WalkOptions {
+            no_ignore: common.no_ignore,
+            threads: common
+                .threads
+                .or(config.threads)
+                .unwrap_or_else(default_threads),
+            max_file_size: common.max_file_size.or(config.max_file_size),
+            skip_files: config
+                .path
+                .iter()
+                .filter_map(|p| p.canonicalize().ok())
+                .collect(),
+        };
+        source::worktree::scan(paths, &options, &config.exclude, &scanner)?
+    };
+    sort_and_dedup(&mut output.findings);
+    output.stats.skipped.sort();
+    Ok((output, config))
+}
+
+/// The configuration: the given file, none, or the one discovered from `start`.
+fn load_config(path: Option<&Path>, no_config: bool, start: &Path) -> Result<LoadedConfig> {
+    if no_config {
         return Ok(LoadedConfig::none());
     }
-    let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => {
-            let start = if reads_stdin {
-                PathBuf::from(".")
-            } else {
-                args.paths[0].clone()
-            };
-            config::discover(&start)
-        }
-    };
-    match path {
+    match path
+        .map(Path::to_path_buf)
+        .or_else(|| config::discover(start))
+    {
         Some(path) => Ok(LoadedConfig::load(&path)?),
         None => Ok(LoadedConfig::none()),
     }
+}
+
+/// Built-in (or `--rules`) rules, less the disabled ones, plus the configuration's custom
+/// rules, whose examples are proven before anything is scanned.
+fn load_rules(rules_path: Option<&Path>, config: &LoadedConfig) -> Result<RuleSet> {
+    let mut definitions = match rules_path {
+        Some(path) => rules::definitions_from_path(path)
+            .with_context(|| format!("loading rules from {}", path.display()))?,
+        None => rules::builtin_definitions().context("loading the built-in rules")?,
+    };
+    for (id, line) in &config.disable {
+        if !definitions.iter().any(|(_, d)| &d.id == id) {
+            return Err(config
+                .error_at(*line, format!("disable: there is no rule `{id}`"))
+                .into());
+        }
+    }
+    definitions.retain(|(_, d)| !config.disable.iter().any(|(id, _)| id == &d.id));
+    let config_name = config
+        .path
+        .as_deref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    for (definition, line) in &config.custom_rules {
+        definitions.push((format!("{config_name}: line {line}"), definition.clone()));
+    }
+    for (id, line) in config.allowlist.rule_ids() {
+        if !definitions.iter().any(|(_, d)| d.id == id) {
+            return Err(config
+                .error_at(
+                    line,
+                    format!("allowlist.rule.{id}: there is no rule `{id}`"),
+                )
+                .into());
+        }
+    }
+    let rules = RuleSet::compile(definitions)?;
+    let custom_ids: Vec<&str> = config
+        .custom_rules
+        .iter()
+        .map(|(d, _)| d.id.as_str())
+        .collect();
+    let (_, failures) = check_examples_of(&rules, |rule| custom_ids.contains(&rule.id.as_str()));
+    if let Some(failure) = failures.first() {
+        let line = config
+            .custom_rules
+            .iter()
+            .find(|(d, _)| d.id == failure.rule())
+            .map_or(1, |(_, line)| *line);
+        return Err(config
+            .error_at(line, format!("custom rule: {failure}"))
+            .into());
+    }
+    Ok(rules)
 }
 
 /// Sorts findings into report order and drops exact repeats (a file given twice).
 fn sort_and_dedup(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+}
+
+/// A buffered writer to `path`, or to stdout, with a name for error messages.
+fn open_output(path: Option<&Path>) -> Result<(Box<dyn Write>, String)> {
+    Ok(match path {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            (
+                Box::new(std::io::BufWriter::new(file)),
+                path.display().to_string(),
+            )
+        }
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            "the report".to_string(),
+        ),
+    })
 }
 
 fn default_threads() -> usize {
@@ -147,9 +243,9 @@ fn use_color(choice: ColorChoice, to_file: bool) -> bool {
 }
 
 fn rules(args: RulesArgs) -> Result<i32> {
-    let rules = load_rules(args.rules.as_deref())?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let config = load_config(args.config.as_deref(), args.no_config, Path::new("."))?;
+    let rules = load_rules(args.rules.as_deref(), &config)?;
+    let (mut out, _) = open_output(None)?;
     match args.action {
         Some(RulesAction::Check) => {
             let (counts, failures) = check_examples(&rules);

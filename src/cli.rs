@@ -18,26 +18,16 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories (default `.`), or standard input with `-`.
     Scan(ScanArgs),
+    /// Record today's findings in a baseline file, so later runs report only new ones.
+    Baseline(BaselineArgs),
     /// List the rules, or prove their examples with `rules check`.
     Rules(RulesArgs),
 }
 
-/// Options of `leakward scan`.
+/// Options every scanning command shares: what to read and with which rules.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input.
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
-    /// Report format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, short = 'o')]
-    pub output: Option<PathBuf>,
-    /// Print secrets in full instead of redacted.
-    #[arg(long)]
-    pub show_secrets: bool,
-    /// Scanning threads (default: the number of CPUs).
+pub struct CommonScanArgs {
+    /// Scanning threads (default: `[scan] threads`, or the number of CPUs).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
     /// Also scan files that .gitignore and .ignore files exclude.
@@ -55,9 +45,65 @@ pub struct ScanArgs {
     /// Use the rules in this file or directory instead of the built-in ones.
     #[arg(long)]
     pub rules: Option<PathBuf>,
+}
+
+/// Options of `leakward scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Print secrets in full instead of redacted.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
     /// When to colour the text report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// What to read and with which rules.
+    #[command(flatten)]
+    pub common: CommonScanArgs,
+}
+
+/// Options of `leakward baseline`: `leakward baseline [scan] [PATH...] -o FILE`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BaselineArgs {
+    /// What to record (default: `scan`).
+    #[command(subcommand)]
+    pub source: Option<BaselineSource>,
+    /// `leakward baseline PATH…` is `leakward baseline scan PATH…`.
+    #[command(flatten)]
+    pub scan: BaselineScanArgs,
+}
+
+/// The sources a baseline can be recorded from.
+#[derive(Debug, Subcommand)]
+pub enum BaselineSource {
+    /// Record the findings of `leakward scan`.
+    Scan(BaselineScanArgs),
+}
+
+/// Options of `leakward baseline scan`.
+#[derive(Debug, Args)]
+pub struct BaselineScanArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// The baseline file to write.
+    #[arg(long, short = 'o', default_value = ".leakward-baseline.json")]
+    pub output: PathBuf,
+    /// What to read and with which rules.
+    #[command(flatten)]
+    pub common: CommonScanArgs,
 }
 
 /// Options of `leakward rules`.
@@ -72,6 +118,13 @@ pub struct RulesArgs {
     /// Use the rules in this file or directory instead of the built-in ones.
     #[arg(long, global = true)]
     pub rules: Option<PathBuf>,
+    /// Configuration whose custom rules and `disable` list apply (default: .leakward.toml
+    /// of the current repository).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Ignore any .leakward.toml.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 /// What `leakward rules` can do besides listing.

@@ -1,40 +1,128 @@
 //! `.leakward.toml`: discovery, parsing with line-numbered errors, validation.
+//!
+//! ```toml
+//! disable = ["generic-secret-assignment"]      # built-in rules to turn off
+//!
+//! [scan]
+//! max_file_size = "10M"                         # or a number of bytes
+//! exclude = ["vendor/**", "**/*.min.js"]        # never read (counted as excluded)
+//! threads = 4
+//!
+//! [allowlist]                                   # findings dropped (counted as suppressed)
+//! paths = ["tests/fixtures/**"]
+//! regexes = ['''^sk-test-''']                   # matched against the secret
+//! stopwords = ["dummy"]                         # case-insensitive substrings of the secret
+//!
+//! [allowlist.rule.generic-secret-assignment]    # only for one rule
+//! paths = ["docs/**"]
+//!
+//! [[rule]]                                      # custom rules, same schema as rules/*.toml
+//! id = "acme-token"
+//! # …
+//! ```
 
 use crate::error::{Error, Result};
-use crate::filter::PathAllowlist;
+use crate::filter::{Allowlist, AllowlistParts, PathAllowlist};
+use crate::rules::RuleDefinition;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// The configuration file's name, looked for at the root of the scanned repository.
 pub const CONFIG_FILE_NAME: &str = ".leakward.toml";
 
-/// The configuration file's contents.
+/// The configuration file's contents, as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// Built-in rule ids to turn off.
+    #[serde(default)]
+    pub disable: Vec<Spanned<String>>,
+    /// How to scan.
+    #[serde(default)]
+    pub scan: ScanConfig,
     /// What is never reported.
     #[serde(default)]
     pub allowlist: AllowlistConfig,
+    /// Custom rules, in the schema of `rules/*.toml`.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<Spanned<RuleDefinition>>,
+}
+
+/// The `[scan]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanConfig {
+    /// Files larger than this are skipped: bytes, or a string with K, M or G.
+    pub max_file_size: Option<Spanned<SizeSetting>>,
+    /// Globs, relative to the configuration file's directory, of paths never read.
+    #[serde(default)]
+    pub exclude: Vec<Spanned<String>>,
+    /// Scanning threads.
+    pub threads: Option<usize>,
+}
+
+/// A size written as a number of bytes or as `"10M"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SizeSetting {
+    /// A number of bytes.
+    Bytes(u64),
+    /// A number with an optional K, M or G suffix.
+    Text(String),
 }
 
 /// The `[allowlist]` table.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllowlistConfig {
-    /// Globs, relative to the configuration file's directory, of paths never scanned.
+    /// Globs, relative to the configuration file's directory, of paths whose findings are dropped.
     #[serde(default)]
-    pub paths: Vec<String>,
+    pub paths: Vec<Spanned<String>>,
+    /// Regexes; a secret matching one is dropped.
+    #[serde(default)]
+    pub regexes: Vec<Spanned<String>>,
+    /// Case-insensitive substrings; a secret containing one is dropped.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// The same, for one rule each: `[allowlist.rule.<rule-id>]`.
+    #[serde(default)]
+    pub rule: BTreeMap<String, Spanned<RuleAllowlistConfig>>,
 }
 
-/// A configuration with where it came from.
+/// An `[allowlist.rule.<rule-id>]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleAllowlistConfig {
+    /// Path globs.
+    #[serde(default)]
+    pub paths: Vec<Spanned<String>>,
+    /// Regexes on the secret.
+    #[serde(default)]
+    pub regexes: Vec<Spanned<String>>,
+    /// Case-insensitive substrings of the secret.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+}
+
+/// A validated configuration, compiled, with where it came from.
 #[derive(Debug)]
 pub struct LoadedConfig {
     /// The file it was read from, if any.
     pub path: Option<PathBuf>,
-    /// The parsed contents (defaults when there is no file).
-    pub config: Config,
-    /// The compiled path allowlist.
-    pub path_allowlist: PathAllowlist,
+    /// Paths never read (`[scan] exclude`).
+    pub exclude: PathAllowlist,
+    /// Findings dropped (`[allowlist]`).
+    pub allowlist: Allowlist,
+    /// Built-in rules turned off, with the line that says so.
+    pub disable: Vec<(String, usize)>,
+    /// Custom rules, with the line each starts on.
+    pub custom_rules: Vec<(RuleDefinition, usize)>,
+    /// `[scan] max_file_size`.
+    pub max_file_size: Option<u64>,
+    /// `[scan] threads`.
+    pub threads: Option<usize>,
 }
 
 impl LoadedConfig {
@@ -42,15 +130,20 @@ impl LoadedConfig {
     pub fn none() -> LoadedConfig {
         LoadedConfig {
             path: None,
-            config: Config::default(),
-            path_allowlist: PathAllowlist::none(),
+            exclude: PathAllowlist::none(),
+            allowlist: Allowlist::default(),
+            disable: Vec::new(),
+            custom_rules: Vec::new(),
+            max_file_size: None,
+            threads: None,
         }
     }
 
     /// Reads and validates the configuration file at `path`.
     ///
     /// # Errors
-    /// An unreadable file, invalid TOML, an unknown key or an invalid glob, with the line.
+    /// An unreadable file, invalid TOML, an unknown key, an invalid glob, regex or size, each
+    /// with the line.
     pub fn load(path: &Path) -> Result<LoadedConfig> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
@@ -60,17 +153,96 @@ impl LoadedConfig {
             path: path.to_path_buf(),
             message: crate::rules::describe_toml_error(&text, &e),
         })?;
+        let fail = |span: std::ops::Range<usize>, message: String| Error::Config {
+            path: path.to_path_buf(),
+            message: format!("line {}: {message}", line_of(&text, span.start)),
+        };
         let base = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let path_allowlist = PathAllowlist::new(base, &config.allowlist.paths, path)?;
+
+        let exclude = PathAllowlist::new(base, &config.scan.exclude, path, &text)?;
+        let max_file_size = match &config.scan.max_file_size {
+            None => None,
+            Some(setting) => Some(match setting.get_ref() {
+                SizeSetting::Bytes(n) => *n,
+                SizeSetting::Text(text) => crate::cli::parse_size(text)
+                    .map_err(|e| fail(setting.span(), format!("scan.max_file_size: {e}")))?,
+            }),
+        };
+        if config.scan.threads == Some(0) {
+            return Err(Error::Config {
+                path: path.to_path_buf(),
+                message: "scan.threads must be at least 1".into(),
+            });
+        }
+
+        let global = AllowlistParts::compile(
+            base,
+            path,
+            &text,
+            &config.allowlist.paths,
+            &config.allowlist.regexes,
+            &config.allowlist.stopwords,
+        )?;
+        let mut per_rule = BTreeMap::new();
+        for (rule_id, table) in &config.allowlist.rule {
+            let parts = table.get_ref();
+            let compiled = AllowlistParts::compile(
+                base,
+                path,
+                &text,
+                &parts.paths,
+                &parts.regexes,
+                &parts.stopwords,
+            )?;
+            per_rule.insert(
+                rule_id.clone(),
+                (compiled, line_of(&text, table.span().start)),
+            );
+        }
+        let allowlist = Allowlist::new(global, per_rule);
+
         Ok(LoadedConfig {
             path: Some(path.to_path_buf()),
-            config,
-            path_allowlist,
+            exclude,
+            allowlist,
+            disable: config
+                .disable
+                .iter()
+                .map(|d| (d.get_ref().clone(), line_of(&text, d.span().start)))
+                .collect(),
+            custom_rules: config
+                .rules
+                .into_iter()
+                .map(|r| (line_of(&text, r.span().start), r.into_inner()))
+                .map(|(l, r)| (r, l))
+                .collect(),
+            max_file_size,
+            threads: config.scan.threads,
         })
     }
+
+    /// A configuration error at `line` of this configuration's file.
+    pub fn error_at(&self, line: usize, message: impl Into<String>) -> Error {
+        Error::Config {
+            path: self
+                .path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(CONFIG_FILE_NAME)),
+            message: format!("line {line}: {}", message.into()),
+        }
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Finds the configuration for a scan of `start`: the first `.leakward.toml` in `start` (or
@@ -99,25 +271,55 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn unknown_keys_are_errors_with_a_line() {
+    fn load(text: &str) -> Result<LoadedConfig> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(CONFIG_FILE_NAME);
-        std::fs::write(&path, "[allowlist]\npaths = []\npathz = []\n").unwrap();
-        let error = LoadedConfig::load(&path).unwrap_err().to_string();
+        std::fs::write(&path, text).unwrap();
+        LoadedConfig::load(&path)
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_line() {
+        let error = load("[allowlist]\npaths = []\npathz = []\n")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("line 3"), "{error}");
         assert!(error.contains("pathz"), "{error}");
     }
 
     #[test]
-    fn invalid_globs_are_errors() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(CONFIG_FILE_NAME);
-        std::fs::write(&path, "[allowlist]\npaths = [\"a/[b\"]\n").unwrap();
-        assert!(LoadedConfig::load(&path)
+    fn invalid_globs_and_regexes_name_their_line() {
+        let error = load("[allowlist]\npaths = [\n  \"ok/**\",\n  \"a/[b\",\n]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("line 4") && error.contains("invalid glob"),
+            "{error}"
+        );
+        let error = load("[allowlist.rule.groq-api-key]\nregexes = ['(unclosed']\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("line 2") && error.contains("invalid regex"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn sizes_threads_and_rules_are_read() {
+        let config = load(
+            "disable = [\"jwt\"]\n[scan]\nmax_file_size = \"2K\"\nthreads = 3\n\n[[rule]]\nid = \"x\"\nname = \"X\"\nprovider = \"X\"\nkeywords = [\"xyz\"]\npattern = '''(xyz)'''\nseverity = \"low\"\nrevoke = \"https://x.invalid/\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.max_file_size, Some(2048));
+        assert_eq!(config.threads, Some(3));
+        assert_eq!(config.disable, [("jwt".to_string(), 1)]);
+        assert_eq!(config.custom_rules.len(), 1);
+        assert_eq!(config.custom_rules[0].1, 6);
+        assert!(load("[scan]\nmax_file_size = \"ten\"\n")
             .unwrap_err()
             .to_string()
-            .contains("invalid glob"));
+            .contains("line 2"));
     }
 
     #[test]

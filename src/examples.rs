@@ -38,6 +38,18 @@ pub enum ExampleFailure {
     },
 }
 
+impl ExampleFailure {
+    /// The id of the rule that failed.
+    pub fn rule(&self) -> &str {
+        match self {
+            ExampleFailure::NotFound { rule, .. }
+            | ExampleFailure::FoundTwice { rule, .. }
+            | ExampleFailure::NegativeFound { rule, .. }
+            | ExampleFailure::TooFew { rule, .. } => rule,
+        }
+    }
+}
+
 impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -83,10 +95,24 @@ pub struct ExampleCounts {
 
 /// Scans every rule's examples and negatives with the whole rule set and reports what fails.
 pub fn check_examples(rules: &RuleSet) -> (ExampleCounts, Vec<ExampleFailure>) {
+    check_examples_of(rules, |_| true)
+}
+
+/// Like [`check_examples`], for the rules `which` selects (still scanned with the whole set,
+/// so a rule whose example another rule takes fails).
+pub fn check_examples_of(
+    rules: &RuleSet,
+    which: impl Fn(&crate::rules::Rule) -> bool,
+) -> (ExampleCounts, Vec<ExampleFailure>) {
     let scanner = Scanner::new(rules);
     let mut counts = ExampleCounts::default();
     let mut failures = Vec::new();
-    for (index, rule) in rules.rules().iter().enumerate() {
+    for (index, rule) in rules
+        .rules()
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| which(rule))
+    {
         counts.rules += 1;
         if rule.examples.len() < 2 {
             failures.push(ExampleFailure::TooFew {

@@ -86,6 +86,10 @@ pub struct ScanStats {
     pub commits_scanned: u64,
     /// Things the user must know about the whole run (a shallow clone, a fallback taken).
     pub warnings: Vec<String>,
+    /// Findings dropped by each filter.
+    pub suppressed: crate::filter::SuppressedCounts,
+    /// Baseline entries that matched nothing in this run.
+    pub baseline_unmatched: Vec<crate::filter::BaselineEntry>,
     /// Wall-clock time of the scan.
     pub duration: Duration,
 }

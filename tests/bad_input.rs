@@ -303,36 +303,6 @@ fn invalid_custom_rules_are_an_error() {
 }
 
 #[test]
-fn allowlisted_paths_are_not_scanned_and_are_counted() {
-    let dir = tempfile::tempdir().unwrap();
-    let k = FakeKeys::new(29);
-    write(
-        dir.path(),
-        ".leakward.toml",
-        "[allowlist]\npaths = [\"fixtures/**\"]\n",
-    );
-    write(
-        dir.path(),
-        "fixtures/keys.env",
-        format!("GROQ_API_KEY={}\n", k.groq),
-    );
-    write(
-        dir.path(),
-        "src/app.env",
-        format!("GROQ_API_KEY={}\n", k.groq),
-    );
-    let (document, _) = scan_json(dir.path(), &[]);
-    assert_eq!(
-        finding_tuples(&document),
-        [("src/app.env".into(), 1, 14, "groq-api-key".into())]
-    );
-    assert_eq!(document["stats"]["files_excluded"], 1);
-    // From inside a subdirectory the configuration is discovered upwards.
-    let (document, _) = scan_json(&dir.path().join("src"), &["."]);
-    assert_eq!(finding_tuples(&document).len(), 1);
-}
-
-#[test]
 fn file_names_cannot_inject_escape_sequences() {
     let dir = tempfile::tempdir().unwrap();
     let k = FakeKeys::new(30);

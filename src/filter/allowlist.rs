@@ -1,10 +1,14 @@
-//! Path allowlist: globs, relative to the configuration file's directory, of files not scanned.
+//! Allowlists: path globs, regexes on the secret and stopwords, globally or per rule.
 
 use crate::error::{Error, Result};
+use crate::finding::Finding;
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
-/// Globs of paths that are never scanned (fixtures, vendored code, the rules' own examples).
+/// Globs of paths, relative to the configuration file's directory.
 #[derive(Debug, Clone)]
 pub struct PathAllowlist {
     /// Canonical directory the globs are relative to.
@@ -16,7 +20,7 @@ pub struct PathAllowlist {
 }
 
 impl PathAllowlist {
-    /// An allowlist that excludes nothing.
+    /// A list that matches nothing.
     pub fn none() -> PathAllowlist {
         PathAllowlist {
             base: PathBuf::new(),
@@ -29,16 +33,26 @@ impl PathAllowlist {
     /// Compiles `patterns` (gitignore-like globs: `fixtures/**`, `**/*.snap`) relative to `base`.
     ///
     /// # Errors
-    /// An invalid glob, reported against `config_path`.
-    pub fn new(base: &Path, patterns: &[String], config_path: &Path) -> Result<PathAllowlist> {
+    /// An invalid glob, reported against `config_path` at its line in `config_text`.
+    pub fn new(
+        base: &Path,
+        patterns: &[Spanned<String>],
+        config_path: &Path,
+        config_text: &str,
+    ) -> Result<PathAllowlist> {
         if patterns.is_empty() {
             return Ok(PathAllowlist::none());
         }
         let mut builder = GlobSetBuilder::new();
         for pattern in patterns {
-            let glob = Glob::new(pattern).map_err(|e| Error::Config {
+            let glob = Glob::new(pattern.get_ref()).map_err(|e| Error::Config {
                 path: config_path.to_path_buf(),
-                message: format!("allowlist.paths: invalid glob {pattern:?}: {e}"),
+                message: format!(
+                    "line {}: invalid glob {:?}: {}",
+                    crate::config::line_of(config_text, pattern.span().start),
+                    pattern.get_ref(),
+                    e.kind()
+                ),
             })?;
             builder.add(glob);
         }
@@ -61,7 +75,7 @@ impl PathAllowlist {
         })
     }
 
-    /// Whether `path` (as walked: relative to the current directory, or absolute) is excluded.
+    /// Whether `path` (as walked: relative to the current directory, or absolute) matches.
     pub fn excludes(&self, path: &Path) -> bool {
         if self.empty {
             return false;
@@ -71,6 +85,12 @@ impl PathAllowlist {
             Ok(relative) => self.globs.is_match(relative),
             Err(_) => false,
         }
+    }
+
+    /// Whether `path`, already relative to the configuration's directory (a path in a git
+    /// repository whose root holds the configuration), matches.
+    pub fn matches_relative(&self, path: &str) -> bool {
+        !self.empty && self.globs.is_match(path)
     }
 }
 
@@ -87,4 +107,130 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// One set of allowlist entries: paths, regexes on the secret, stopwords.
+#[derive(Debug, Clone)]
+pub struct AllowlistParts {
+    paths: PathAllowlist,
+    regexes: Vec<Regex>,
+    /// Lower-cased.
+    stopwords: Vec<Vec<u8>>,
+}
+
+impl Default for AllowlistParts {
+    fn default() -> AllowlistParts {
+        AllowlistParts {
+            paths: PathAllowlist::none(),
+            regexes: Vec::new(),
+            stopwords: Vec::new(),
+        }
+    }
+}
+
+impl AllowlistParts {
+    /// Compiles one table's entries.
+    ///
+    /// # Errors
+    /// An invalid glob or regex, with its line in `config_text`.
+    pub fn compile(
+        base: &Path,
+        config_path: &Path,
+        config_text: &str,
+        paths: &[Spanned<String>],
+        regexes: &[Spanned<String>],
+        stopwords: &[String],
+    ) -> Result<AllowlistParts> {
+        let paths = PathAllowlist::new(base, paths, config_path, config_text)?;
+        let regexes = regexes
+            .iter()
+            .map(|r| {
+                RegexBuilder::new(r.get_ref())
+                    .unicode(false)
+                    .build()
+                    .map_err(|e| Error::Config {
+                        path: config_path.to_path_buf(),
+                        message: format!(
+                            "line {}: invalid regex {:?}: {e}",
+                            crate::config::line_of(config_text, r.span().start),
+                            r.get_ref()
+                        ),
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let stopwords = stopwords
+            .iter()
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_ascii_lowercase().into_bytes())
+            .collect();
+        Ok(AllowlistParts {
+            paths,
+            regexes,
+            stopwords,
+        })
+    }
+
+    fn allows(&self, finding: &Finding) -> bool {
+        let secret = finding.secret.expose();
+        let path_matches = if finding.provenance.is_some() {
+            self.paths.matches_relative(&finding.path)
+        } else {
+            self.paths.excludes(Path::new(&finding.path))
+        };
+        path_matches
+            || self.regexes.iter().any(|r| r.is_match(secret))
+            || self.stopwords.iter().any(|w| {
+                secret
+                    .to_ascii_lowercase()
+                    .windows(w.len())
+                    .any(|window| window == w.as_slice())
+            })
+    }
+}
+
+/// The whole `[allowlist]`: global entries and per-rule ones.
+#[derive(Debug, Clone, Default)]
+pub struct Allowlist {
+    global: AllowlistParts,
+    per_rule: BTreeMap<String, AllowlistParts>,
+    /// Lines of per-rule tables, to report unknown rule ids.
+    per_rule_lines: BTreeMap<String, usize>,
+}
+
+impl Allowlist {
+    /// An allowlist from its global part and its per-rule parts (with their lines).
+    pub fn new(
+        global: AllowlistParts,
+        per_rule: BTreeMap<String, (AllowlistParts, usize)>,
+    ) -> Allowlist {
+        let per_rule_lines = per_rule
+            .iter()
+            .map(|(id, (_, line))| (id.clone(), *line))
+            .collect();
+        let per_rule = per_rule
+            .into_iter()
+            .map(|(id, (parts, _))| (id, parts))
+            .collect();
+        Allowlist {
+            global,
+            per_rule,
+            per_rule_lines,
+        }
+    }
+
+    /// Whether the finding is allowed (and so not reported).
+    pub fn allows(&self, finding: &Finding) -> bool {
+        self.global.allows(finding)
+            || self
+                .per_rule
+                .get(&finding.rule.id)
+                .is_some_and(|parts| parts.allows(finding))
+    }
+
+    /// Rule ids of per-rule tables, with the line of each table.
+    pub fn rule_ids(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.per_rule_lines
+            .iter()
+            .map(|(id, line)| (id.as_str(), *line))
+    }
 }

@@ -45,6 +45,14 @@ pub fn stats_value(stats: &ScanStats) -> Value {
         "files_excluded": stats.files_excluded,
         "files_skipped": stats.skipped.len(),
         "skipped": skipped,
+        "suppressed": {
+            "inline": stats.suppressed.inline,
+            "allowlist": stats.suppressed.allowlist,
+            "baseline": stats.suppressed.baseline,
+        },
+        "baseline_unmatched": stats.baseline_unmatched.iter().map(|e| json!({
+            "fingerprint": e.fingerprint, "rule_id": e.rule_id, "path": e.path, "line": e.line,
+        })).collect::<Vec<_>>(),
         "duration_ms": stats.duration.as_millis() as u64,
     })
 }

@@ -46,7 +46,7 @@ pub fn write(
         Format::Text => text::write(out, findings, options),
         Format::Json => json::write_document(out, findings, stats, options),
         Format::Jsonl => json::write_lines(out, findings, options),
-        Format::Sarif => sarif::write(out, findings, options),
+        Format::Sarif => sarif::write(out, findings, stats, options),
     }
 }
 

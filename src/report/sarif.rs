@@ -5,6 +5,7 @@
 use super::{shown_secret, ReportOptions};
 use crate::finding::{Finding, RuleSummary};
 use crate::rules::Severity;
+use crate::stats::ScanStats;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -16,7 +17,12 @@ pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 ///
 /// # Errors
 /// A write error.
-pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    stats: &ScanStats,
+    options: ReportOptions,
+) -> io::Result<()> {
     let mut rules: BTreeMap<&str, &RuleSummary> = BTreeMap::new();
     for finding in findings {
         rules
@@ -40,6 +46,14 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
+            "properties": {
+                "suppressed": {
+                    "inline": stats.suppressed.inline,
+                    "allowlist": stats.suppressed.allowlist,
+                    "baseline": stats.suppressed.baseline,
+                },
+                "filesScanned": stats.files_scanned,
+            },
         }],
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;

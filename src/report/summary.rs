@@ -11,7 +11,11 @@ use std::io::{self, Write};
 /// A write error.
 pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io::Result<()> {
     for warning in &stats.warnings {
-        writeln!(out, "leakward: warning: {}", super::sanitize(warning.as_bytes()))?;
+        writeln!(
+            out,
+            "leakward: warning: {}",
+            super::sanitize(warning.as_bytes())
+        )?;
     }
     for skipped in stats.skipped.iter().filter(|s| s.reason.is_warning()) {
         let path = super::sanitize(skipped.path.as_bytes());
@@ -42,10 +46,32 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io
     if !stats.skipped.is_empty() {
         line += &format!("; {} skipped", stats.skipped.len());
     }
-    if stats.files_excluded > 0 {
-        line += &format!("; {} excluded by the allowlist", stats.files_excluded);
+    let suppressed = stats.suppressed;
+    if suppressed.total() > 0 {
+        let parts: Vec<String> = [
+            ("inline", suppressed.inline),
+            ("allowlist", suppressed.allowlist),
+            ("baseline", suppressed.baseline),
+        ]
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(what, n)| format!("{n} {what}"))
+        .collect();
+        line += &format!("; {} suppressed ({})", suppressed.total(), parts.join(", "));
     }
-    writeln!(out, "{line}")
+    if stats.files_excluded > 0 {
+        line += &format!("; {} excluded by [scan] exclude", stats.files_excluded);
+    }
+    writeln!(out, "{line}")?;
+    if !stats.baseline_unmatched.is_empty() {
+        writeln!(
+            out,
+            "leakward: {} baseline {} matched nothing in this run (fixed, or no longer scanned); prune with `leakward baseline`",
+            stats.baseline_unmatched.len(),
+            if stats.baseline_unmatched.len() == 1 { "entry" } else { "entries" }
+        )?;
+    }
+    Ok(())
 }
 
 fn plural(n: u64, noun: &str) -> String {

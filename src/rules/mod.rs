@@ -81,15 +81,7 @@ impl RuleSet {
     /// # Errors
     /// Fails only if a built-in file is invalid, which the test suite rules out.
     pub fn builtin() -> Result<RuleSet> {
-        let mut definitions = Vec::new();
-        for (file, text) in BUILTIN_RULE_FILES {
-            definitions.extend(
-                parse_rule_file(file, text)?
-                    .into_iter()
-                    .map(|d| (file.to_string(), d)),
-            );
-        }
-        RuleSet::compile(definitions)
+        RuleSet::compile(builtin_definitions()?)
     }
 
     /// Loads rules from a file, or from every `*.toml` file of a directory (in name order).
@@ -97,40 +89,7 @@ impl RuleSet {
     /// # Errors
     /// An unreadable path, invalid TOML, a schema error or an invalid rule.
     pub fn from_path(path: &Path) -> Result<RuleSet> {
-        let mut files = Vec::new();
-        if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            for entry in entries {
-                let entry = entry.map_err(|source| Error::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-                let file = entry.path();
-                if file.extension().is_some_and(|ext| ext == "toml") {
-                    files.push(file);
-                }
-            }
-            files.sort();
-        } else {
-            files.push(path.to_path_buf());
-        }
-        let mut definitions = Vec::new();
-        for file in files {
-            let text = std::fs::read_to_string(&file).map_err(|source| Error::Io {
-                path: file.clone(),
-                source,
-            })?;
-            let name = file.display().to_string();
-            definitions.extend(
-                parse_rule_file(&name, &text)?
-                    .into_iter()
-                    .map(|d| (name.clone(), d)),
-            );
-        }
-        RuleSet::compile(definitions)
+        RuleSet::compile(definitions_from_path(path)?)
     }
 
     /// Validates and compiles rule definitions (each with the file it came from).
@@ -177,6 +136,63 @@ impl RuleSet {
             .max()
             .unwrap_or(DEFAULT_WINDOW)
     }
+}
+
+/// The definitions embedded in the binary, each with its file name.
+///
+/// # Errors
+/// Fails only if a built-in file is invalid, which the test suite rules out.
+pub fn builtin_definitions() -> Result<Vec<(String, RuleDefinition)>> {
+    let mut definitions = Vec::new();
+    for (file, text) in BUILTIN_RULE_FILES {
+        definitions.extend(
+            parse_rule_file(file, text)?
+                .into_iter()
+                .map(|d| (file.to_string(), d)),
+        );
+    }
+    Ok(definitions)
+}
+
+/// The definitions in a rule file, or in every `*.toml` file of a directory (in name order).
+///
+/// # Errors
+/// An unreadable path, invalid TOML or a schema error.
+pub fn definitions_from_path(path: &Path) -> Result<Vec<(String, RuleDefinition)>> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let file = entry.path();
+            if file.extension().is_some_and(|ext| ext == "toml") {
+                files.push(file);
+            }
+        }
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    let mut definitions = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+            path: file.clone(),
+            source,
+        })?;
+        let name = file.display().to_string();
+        definitions.extend(
+            parse_rule_file(&name, &text)?
+                .into_iter()
+                .map(|d| (name.clone(), d)),
+        );
+    }
+    Ok(definitions)
 }
 
 /// Parses one rule file's TOML into definitions.

@@ -21,6 +21,9 @@ pub struct WalkOptions {
     pub threads: usize,
     /// Files larger than this are skipped (and counted).
     pub max_file_size: Option<u64>,
+    /// Files never read, by canonical path (leakward's own configuration, whose custom rules
+    /// carry example keys); counted as excluded.
+    pub skip_files: Vec<PathBuf>,
 }
 
 /// Scans every file under `roots` (files or directories).
@@ -129,7 +132,7 @@ impl FileVisitor<'_, '_> {
             return;
         }
         let path = entry.path();
-        if self.allowlist.excludes(path) {
+        if self.allowlist.excludes(path) || self.is_skipped_file(path) {
             self.local.stats.files_excluded += 1;
             return;
         }
@@ -145,6 +148,15 @@ impl FileVisitor<'_, '_> {
             return self.skip(display_path(path), SkipReason::NotARegularFile);
         }
         self.scan_file(path);
+    }
+
+    fn is_skipped_file(&self, path: &Path) -> bool {
+        self.options.skip_files.iter().any(|skip| {
+            skip.file_name() == path.file_name()
+                && path
+                    .canonicalize()
+                    .is_ok_and(|canonical| &canonical == skip)
+        })
     }
 
     fn scan_file(&mut self, path: &Path) {
