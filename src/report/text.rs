@@ -54,7 +54,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
             out,
             "Revoke each key at the page shown and issue a new one: a committed key stays in every clone.\n\
              Then keep the new key out of code (an environment variable or a secrets manager).\n\
-             A false alarm, or a test fixture? List its path under [allowlist] paths in .leakward.toml."
+             A false alarm? Add `leakward:allow` on its line, or its path under [allowlist] paths in .leakward.toml."
         )?;
     }
     Ok(())
