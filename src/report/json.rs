@@ -11,7 +11,7 @@ pub const JSON_REPORT_VERSION: u32 = 1;
 
 /// One finding as a JSON object.
 pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
-    json!({
+    let mut value = json!({
         "rule_id": finding.rule.id,
         "rule_name": finding.rule.name,
         "provider": finding.rule.provider,
@@ -28,7 +28,16 @@ pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
         "entropy": (finding.entropy * 1000.0).round() / 1000.0,
         "snippet": finding.snippet,
         "revoke": finding.rule.revoke,
-    })
+    });
+    if let Some(provenance) = &finding.provenance {
+        value["commit"] = json!(provenance.commit);
+        value["author_name"] = json!(provenance.author_name);
+        value["author_email"] = json!(provenance.author_email);
+        value["date"] = json!(provenance.date);
+        value["commit_summary"] = json!(provenance.summary);
+        value["other_occurrences"] = json!(provenance.other_occurrences);
+    }
+    value
 }
 
 /// The run statistics as a JSON object.
@@ -40,6 +49,8 @@ pub fn stats_value(stats: &ScanStats) -> Value {
         .collect();
     json!({
         "files_scanned": stats.files_scanned,
+        "commits_scanned": stats.commits_scanned,
+        "warnings": stats.warnings,
         "bytes_scanned": stats.bytes_scanned,
         "binary_files": stats.binary_files,
         "files_excluded": stats.files_excluded,

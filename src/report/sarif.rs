@@ -91,7 +91,7 @@ fn rule_descriptor(rule: &RuleSummary) -> Value {
 }
 
 fn result(finding: &Finding, rule_index: usize, options: ReportOptions) -> Value {
-    json!({
+    let mut value = json!({
         "ruleId": finding.rule.id,
         "ruleIndex": rule_index,
         "level": level(finding.rule.severity),
@@ -110,7 +110,14 @@ fn result(finding: &Finding, rule_index: usize, options: ReportOptions) -> Value
         }}],
         "partialFingerprints": { "leakwardSecret/v1": finding.fingerprint.as_str() },
         "properties": { "provider": finding.rule.provider, "severity": finding.rule.severity.as_str() },
-    })
+    });
+    if let Some(p) = &finding.provenance {
+        value["properties"]["commit"] = json!(p.commit);
+        value["properties"]["author"] = json!(format!("{} <{}>", p.author_name, p.author_email));
+        value["properties"]["date"] = json!(p.date);
+        value["properties"]["commitSummary"] = json!(p.summary);
+    }
+    value
 }
 
 /// SARIF `level` for a severity.

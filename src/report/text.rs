@@ -40,6 +40,23 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
             Some(snippet) if !options.show_secrets => writeln!(out, "    {snippet}")?,
             Some(_) | None => writeln!(out, "    secret: {secret}")?,
         }
+        if let Some(p) = &finding.provenance {
+            let short = p.commit.get(..12).unwrap_or(&p.commit);
+            let author = sanitize(format!("{} <{}>", p.author_name, p.author_email).as_bytes());
+            writeln!(
+                out,
+                "    commit {short} by {author} on {}: {}",
+                p.date,
+                sanitize(p.summary.as_bytes())
+            )?;
+            if p.other_occurrences > 0 {
+                writeln!(
+                    out,
+                    "    (the same file content is in {} other commit/path places)",
+                    p.other_occurrences
+                )?;
+            }
+        }
         writeln!(
             out,
             "    {}revoke: {}{}",
