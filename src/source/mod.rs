@@ -1,6 +1,7 @@
 //! Sources: turn what the user asked to scan into blobs, scan each, gather findings and stats.
 //! The only place that touches the filesystem walker (and, later, git).
 
+pub mod history;
 pub mod stdin;
 pub mod worktree;
 

@@ -1,0 +1,813 @@
+//! Git history: every blob reachable from any ref, each distinct blob scanned once.
+//!
+//! The scan runs in three phases, so its cost grows with the number of distinct blobs and
+//! of changed tree entries, never with commits × files:
+//!
+//! 1. **Walk.** List the commits reachable from every ref (branches, tags, remote-tracking
+//!    refs, the stash and its reflog, a detached `HEAD`), or from a range, parents first.
+//! 2. **Introductions.** For each commit, in parallel, the `(path, blob)` pairs it
+//!    introduces: entries of its tree that differ from its first parent's (the empty tree for
+//!    a root commit), walking only subtrees whose ids differ. For a merge, a pair counts only
+//!    if no parent has that blob at that path, which leaves the conflict resolution. Each pair
+//!    is kept as three integers (blob, commit, path), so memory stays small and bounded by
+//!    the number of changes, not by blob contents.
+//! 3. **Scan.** Each distinct blob is read once and scanned in parallel (one
+//!    `git2::Repository` per worker thread, since it is not `Sync`). Only blobs with matches
+//!    are attributed: each finding is reported once per distinct path that introduced its
+//!    blob, with the earliest commit (in walk order) that did so.
+
+use super::SourceOutput;
+use crate::blob::scan_reader;
+use crate::error::{Error, Result};
+use crate::finding::{Finding, Provenance};
+use crate::scan::Scanner;
+use git2::{ObjectType, Oid, Repository, Sort, Tree};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+/// What part of the history to scan.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryOptions {
+    /// A revision range, `A..B` (commits reachable from `B` and not from `A`), `A...B`
+    /// (either side but not both), or a single revision (everything reachable from it).
+    pub range: Option<String>,
+    /// Only commits whose committer date is at or after this: `YYYY-MM-DD` (UTC midnight) or
+    /// RFC 3339 (`2026-01-02T03:04:05Z`, `2026-01-02T03:04:05+02:00`).
+    pub since: Option<String>,
+    /// Only commits reachable from this ref or revision instead of from every ref.
+    pub branch: Option<String>,
+    /// Worker threads; 0 means one per CPU.
+    pub threads: usize,
+    /// Turn an unreadable object into a warning instead of an error.
+    pub keep_going: bool,
+}
+
+/// Scans every blob introduced by the selected commits of the repository at `repo_path`
+/// (a work tree, its `.git` directory, or a bare repository).
+///
+/// Findings are unsorted; each carries the path at its introducing commit and a
+/// [`Provenance`]. Stats count distinct blobs as files and the commits walked.
+///
+/// # Errors
+/// [`Error::Input`] naming the repository when it is not a git repository, when the range,
+/// branch or date is invalid, or when an object cannot be read (unless
+/// [`HistoryOptions::keep_going`], which turns unreadable objects into warnings).
+pub fn scan(
+    repo_path: &Path,
+    options: &HistoryOptions,
+    scanner: &Scanner<'_>,
+) -> Result<SourceOutput> {
+    let fail = |message: String| Error::Input {
+        path: repo_path.to_path_buf(),
+        message,
+    };
+    let repo = Repository::open(repo_path)
+        .map_err(|e| fail(format!("not a git repository: {}", e.message())))?;
+    let git_dir = repo.path().to_path_buf();
+    let since = options
+        .since
+        .as_deref()
+        .map(|text| {
+            parse_since(text).ok_or_else(|| {
+                fail(format!(
+                    "invalid date `{text}`: expected YYYY-MM-DD or RFC 3339 (2026-01-02T03:04:05Z)"
+                ))
+            })
+        })
+        .transpose()?;
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    } else {
+        options.threads
+    };
+
+    let mut output = SourceOutput::default();
+    if let Some(warning) = shallow_warning(&repo) {
+        output.stats.warnings.push(warning);
+    }
+    let mut warnings = Vec::new();
+    let commits = walk(&repo, options, &mut warnings).map_err(fail)?;
+
+    let history = introductions(
+        &git_dir,
+        &commits,
+        since,
+        threads,
+        options.keep_going,
+        &mut warnings,
+    )
+    .map_err(fail)?;
+    output.stats.commits_scanned = history.commits_included;
+
+    let matched = scan_blobs(
+        &git_dir,
+        &history,
+        scanner,
+        threads,
+        options.keep_going,
+        &mut output,
+        &mut warnings,
+    )
+    .map_err(fail)?;
+    output.findings = attribute(&repo, &history, matched).map_err(fail)?;
+
+    warnings.sort();
+    warnings.dedup();
+    output.stats.warnings.extend(warnings);
+    Ok(output)
+}
+
+/// The commits to scan, parents before children.
+fn walk(
+    repo: &Repository,
+    options: &HistoryOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Oid>, String> {
+    let mut revwalk = repo
+        .revwalk()
+        .map_err(|e| format!("cannot walk history: {}", e.message()))?;
+    revwalk
+        .set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
+        .map_err(|e| format!("cannot walk history: {}", e.message()))?;
+    let mut from_refs = true;
+    if let Some(range) = &options.range {
+        from_refs = false;
+        push_range(repo, &mut revwalk, range)?;
+    }
+    if let Some(branch) = &options.branch {
+        from_refs = false;
+        let commit = repo
+            .revparse_single(branch)
+            .and_then(|object| object.peel_to_commit())
+            .map_err(|e| format!("unknown branch or revision `{branch}`: {}", e.message()))?;
+        revwalk
+            .push(commit.id())
+            .map_err(|e| format!("cannot walk from `{branch}`: {}", e.message()))?;
+    }
+    if from_refs {
+        for start in starting_commits(repo, warnings)? {
+            revwalk
+                .push(start)
+                .map_err(|e| format!("cannot walk from commit {start}: {}", e.message()))?;
+        }
+    }
+    revwalk
+        .map(|step| step.map_err(|e| format!("cannot walk history: {}", e.message())))
+        .collect()
+}
+
+/// Pushes and hides the ends of a revision range.
+fn push_range(
+    repo: &Repository,
+    revwalk: &mut git2::Revwalk<'_>,
+    range: &str,
+) -> Result<(), String> {
+    let invalid = |e: git2::Error| format!("invalid range `{range}`: {}", e.message());
+    let spec = repo.revparse(range).map_err(invalid)?;
+    let peel = |object: Option<&git2::Object<'_>>| -> Result<Option<Oid>, String> {
+        object
+            .map(|o| o.peel_to_commit().map(|c| c.id()).map_err(invalid))
+            .transpose()
+    };
+    let from = peel(spec.from())?;
+    let to = peel(spec.to())?;
+    let mode = spec.mode();
+    if mode.contains(git2::RevparseMode::MERGE_BASE) {
+        let (Some(from), Some(to)) = (from, to) else {
+            return Err(format!("invalid range `{range}`"));
+        };
+        revwalk.push(from).map_err(invalid)?;
+        revwalk.push(to).map_err(invalid)?;
+        if let Ok(base) = repo.merge_base(from, to) {
+            revwalk.hide(base).map_err(invalid)?;
+        }
+    } else if mode.contains(git2::RevparseMode::RANGE) {
+        if let Some(to) = to {
+            revwalk.push(to).map_err(invalid)?;
+        }
+        if let Some(from) = from {
+            revwalk.hide(from).map_err(invalid)?;
+        }
+    } else if let Some(single) = from {
+        revwalk.push(single).map_err(invalid)?;
+    }
+    Ok(())
+}
+
+/// The commits every ref points at (peeling tags), each stash entry, and a detached `HEAD`.
+fn starting_commits(repo: &Repository, warnings: &mut Vec<String>) -> Result<Vec<Oid>, String> {
+    let mut starts = Vec::new();
+    let references = repo
+        .references()
+        .map_err(|e| format!("cannot list refs: {}", e.message()))?;
+    for reference in references {
+        let reference = reference.map_err(|e| format!("cannot list refs: {}", e.message()))?;
+        let name = String::from_utf8_lossy(reference.name_bytes()).into_owned();
+        match reference.peel(ObjectType::Any) {
+            Ok(object) => {
+                if let Ok(commit) = object.peel_to_commit() {
+                    starts.push(commit.id());
+                }
+                // Tags of trees or blobs carry no history; they are left out.
+            }
+            Err(e) => warnings.push(format!(
+                "ref {name} cannot be read and was skipped: {}",
+                e.message()
+            )),
+        }
+    }
+    if let Ok(reflog) = repo.reflog("refs/stash") {
+        starts.extend(
+            reflog
+                .iter()
+                .map(|entry| entry.id_new())
+                .filter(|id| !id.is_zero()),
+        );
+    }
+    if repo.head_detached().unwrap_or(false) {
+        if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
+            starts.push(head.id());
+        }
+    }
+    starts.sort();
+    starts.dedup();
+    Ok(starts)
+}
+
+/// The warning for a shallow clone, naming its first boundary commit.
+fn shallow_warning(repo: &Repository) -> Option<String> {
+    if !repo.is_shallow() {
+        return None;
+    }
+    let mut boundary: Vec<String> = std::fs::read_to_string(repo.path().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .map(|line| line.trim().to_string())
+        .filter(|line| !line.is_empty())
+        .collect();
+    boundary.sort();
+    let at = match boundary.as_slice() {
+        [] => "its boundary".to_string(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
+    };
+    Some(format!(
+        "shallow clone: history before {at} is not available; findings may be incomplete (git fetch --unshallow)"
+    ))
+}
+
+/// Every (blob, commit, path) introduction, interned as indexes.
+#[derive(Debug, Default)]
+struct History {
+    /// Commits in walk order (parents first); an index here is a commit's age rank.
+    commits: Vec<Oid>,
+    /// Commits that passed the date filter.
+    commits_included: u64,
+    /// Distinct blobs, in the order they were first seen.
+    blobs: Vec<Oid>,
+    /// Distinct paths (raw bytes, `/` separated).
+    paths: Vec<Vec<u8>>,
+    /// (blob index, commit index, path index), one per introduction.
+    introductions: Vec<(u32, u32, u32)>,
+}
+
+/// What one commit introduces, or why it could not be read.
+type CommitWork = std::result::Result<Option<Vec<(Oid, Vec<u8>)>>, String>;
+
+/// Phase 2: the introductions of every commit, computed in parallel and interned.
+fn introductions(
+    git_dir: &Path,
+    commits: &[Oid],
+    since: Option<i64>,
+    threads: usize,
+    keep_going: bool,
+    warnings: &mut Vec<String>,
+) -> Result<History, String> {
+    let mut history = History {
+        commits: commits.to_vec(),
+        ..History::default()
+    };
+    let mut blob_index: HashMap<Oid, u32> = HashMap::new();
+    let mut path_index: HashMap<Vec<u8>, u32> = HashMap::new();
+    in_parallel(
+        git_dir,
+        commits.len(),
+        threads,
+        |_| (),
+        |repo, (), index| -> CommitWork { commit_introductions(repo, commits[index], since) },
+        |index, work| {
+            let introduced = match work {
+                Ok(Some(introduced)) => introduced,
+                Ok(None) => return Ok(()),
+                Err(message) if keep_going => {
+                    warnings.push(format!("{message}; its changes were not scanned"));
+                    history.commits_included += 1;
+                    return Ok(());
+                }
+                Err(message) => return Err(message),
+            };
+            history.commits_included += 1;
+            let commit = index_u32(index)?;
+            for (blob, path) in introduced {
+                let next_blob = index_u32(history.blobs.len())?;
+                let blob = *blob_index.entry(blob).or_insert_with(|| {
+                    history.blobs.push(blob);
+                    next_blob
+                });
+                let path = match path_index.get(&path) {
+                    Some(&known) => known,
+                    None => {
+                        let next_path = index_u32(history.paths.len())?;
+                        history.paths.push(path.clone());
+                        path_index.insert(path, next_path);
+                        next_path
+                    }
+                };
+                history.introductions.push((blob, commit, path));
+            }
+            Ok(())
+        },
+    )?;
+    Ok(history)
+}
+
+fn index_u32(index: usize) -> Result<u32, String> {
+    u32::try_from(index).map_err(|_| "history too large: more than 4 billion entries".to_string())
+}
+
+/// The (blob, path) pairs `commit_id` introduces; `None` if it is older than `since`.
+fn commit_introductions(repo: &Repository, commit_id: Oid, since: Option<i64>) -> CommitWork {
+    let commit = repo
+        .find_commit(commit_id)
+        .map_err(|e| format!("cannot read commit {commit_id}: {}", e.message()))?;
+    if since.is_some_and(|since| commit.committer().when().seconds() < since) {
+        return Ok(None);
+    }
+    let tree = commit.tree().map_err(|e| {
+        format!(
+            "cannot read tree {} of commit {commit_id}: {}",
+            commit.tree_id(),
+            e.message()
+        )
+    })?;
+    let read_parent_tree = |parent: Oid| -> std::result::Result<Tree<'_>, String> {
+        repo.find_commit(parent)
+            .and_then(|p| p.tree())
+            .map_err(|e| {
+                format!(
+                    "cannot read parent {parent} of commit {commit_id}: {}",
+                    e.message()
+                )
+            })
+    };
+    let mut parents = commit.parent_ids();
+    let first = parents.next().map(read_parent_tree).transpose()?;
+    let mut introduced = Vec::new();
+    let mut path = Vec::new();
+    changed_blobs(repo, first.as_ref(), &tree, &mut path, &mut introduced)
+        .map_err(|e| format!("commit {commit_id}: {e}"))?;
+    for parent in parents {
+        if introduced.is_empty() {
+            break;
+        }
+        // A merge introduces only what differs from every parent: the conflict resolution.
+        let parent_tree = read_parent_tree(parent)?;
+        let mut against_parent = Vec::new();
+        changed_blobs(
+            repo,
+            Some(&parent_tree),
+            &tree,
+            &mut path,
+            &mut against_parent,
+        )
+        .map_err(|e| format!("commit {commit_id}: {e}"))?;
+        let differs: HashSet<(Oid, Vec<u8>)> = against_parent.into_iter().collect();
+        introduced.retain(|pair| differs.contains(pair));
+    }
+    Ok(Some(introduced))
+}
+
+/// Appends the blobs of `new` (under `path`) that `old` does not have at the same path,
+/// descending only into subtrees whose ids differ.
+fn changed_blobs(
+    repo: &Repository,
+    old: Option<&Tree<'_>>,
+    new: &Tree<'_>,
+    path: &mut Vec<u8>,
+    out: &mut Vec<(Oid, Vec<u8>)>,
+) -> std::result::Result<(), String> {
+    for entry in new.iter() {
+        let kind = entry.kind();
+        if kind != Some(ObjectType::Blob) && kind != Some(ObjectType::Tree) {
+            continue; // submodule commits live in another repository
+        }
+        let name = entry.name_bytes();
+        let id = entry.id();
+        // libgit2 finds a name by binary search in the sorted tree.
+        let previous = old
+            .and_then(|tree| tree.get_name_bytes(name))
+            .map(|old_entry| (old_entry.id(), old_entry.kind()));
+        if previous.is_some_and(|(old_id, old_kind)| old_id == id && old_kind == kind) {
+            continue;
+        }
+        let before = path.len();
+        if !path.is_empty() {
+            path.push(b'/');
+        }
+        path.extend_from_slice(name);
+        if kind == Some(ObjectType::Blob) {
+            out.push((id, path.clone()));
+        } else {
+            let subtree = repo.find_tree(id).map_err(|e| {
+                format!(
+                    "cannot read tree {id} at {}: {}",
+                    String::from_utf8_lossy(path),
+                    e.message()
+                )
+            })?;
+            let old_subtree = match previous {
+                Some((old_id, Some(ObjectType::Tree))) => {
+                    Some(repo.find_tree(old_id).map_err(|e| {
+                        format!(
+                            "cannot read tree {old_id} at {}: {}",
+                            String::from_utf8_lossy(path),
+                            e.message()
+                        )
+                    })?)
+                }
+                _ => None,
+            };
+            changed_blobs(repo, old_subtree.as_ref(), &subtree, path, out)?;
+        }
+        path.truncate(before);
+    }
+    Ok(())
+}
+
+/// A scanned blob that had findings.
+type BlobFindings = (u32, Vec<Finding>);
+
+/// What scanning one blob gave, or why it could not be read.
+type BlobWork = std::result::Result<(u64, bool, Vec<Finding>), String>;
+
+/// Phase 3: scans every distinct blob once, in parallel; returns the blobs with findings.
+fn scan_blobs(
+    git_dir: &Path,
+    history: &History,
+    scanner: &Scanner<'_>,
+    threads: usize,
+    keep_going: bool,
+    output: &mut SourceOutput,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<BlobFindings>, String> {
+    let mut matched = Vec::new();
+    in_parallel(
+        git_dir,
+        history.blobs.len(),
+        threads,
+        |_| Vec::new(),
+        |repo, buffer: &mut Vec<u8>, index| -> BlobWork {
+            let id = history.blobs[index];
+            let blob = repo.find_blob(id).map_err(|e| {
+                format!(
+                    "cannot read blob {id}{}: {}",
+                    first_seen(history, index),
+                    e.message()
+                )
+            })?;
+            let scanned = scan_reader(blob.content(), "", scanner, buffer)
+                .map_err(|e| format!("cannot read blob {id}: {e}"))?;
+            if buffer.capacity() > crate::blob::CHUNK_SIZE * 2 {
+                *buffer = Vec::new();
+            }
+            Ok((scanned.bytes, scanned.binary, scanned.findings))
+        },
+        |index, work| {
+            match work {
+                Ok((bytes, binary, findings)) => {
+                    output.stats.files_scanned += 1;
+                    output.stats.bytes_scanned += bytes;
+                    output.stats.binary_files += u64::from(binary);
+                    if !findings.is_empty() {
+                        matched.push((index_u32(index)?, findings));
+                    }
+                }
+                Err(message) if keep_going => {
+                    warnings.push(format!("{message}; it was not scanned"))
+                }
+                Err(message) => return Err(message),
+            }
+            Ok(())
+        },
+    )?;
+    Ok(matched)
+}
+
+/// ` (path in commit …)` for the first introduction of blob `index`, for error messages.
+fn first_seen(history: &History, index: usize) -> String {
+    history
+        .introductions
+        .iter()
+        .filter(|(blob, _, _)| *blob as usize == index)
+        .min_by_key(|(_, commit, _)| *commit)
+        .map(|&(_, commit, path)| {
+            format!(
+                " ({} in commit {})",
+                String::from_utf8_lossy(&history.paths[path as usize]),
+                history.commits[commit as usize]
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Places each blob's findings at every distinct path that introduced the blob, with the
+/// earliest commit that did so.
+fn attribute(
+    repo: &Repository,
+    history: &History,
+    matched: Vec<BlobFindings>,
+) -> Result<Vec<Finding>, String> {
+    let mut places: HashMap<u32, Vec<(u32, u32)>> = matched
+        .iter()
+        .map(|(blob, _)| (*blob, Vec::new()))
+        .collect();
+    for &(blob, commit, path) in &history.introductions {
+        if let Some(list) = places.get_mut(&blob) {
+            list.push((commit, path));
+        }
+    }
+    let mut metadata: HashMap<u32, CommitMetadata> = HashMap::new();
+    let mut findings = Vec::new();
+    for (blob, blob_findings) in matched {
+        let introductions = places.remove(&blob).unwrap_or_default();
+        let total = introductions.len() as u64;
+        // Earliest commit per path; a BTreeMap keyed by path bytes keeps the order fixed.
+        let mut earliest: BTreeMap<&[u8], u32> = BTreeMap::new();
+        for &(commit, path) in &introductions {
+            let entry = earliest
+                .entry(history.paths[path as usize].as_slice())
+                .or_insert(commit);
+            *entry = (*entry).min(commit);
+        }
+        for (path, commit) in earliest {
+            let meta = match metadata.get(&commit) {
+                Some(meta) => meta,
+                None => {
+                    let meta = CommitMetadata::read(repo, history.commits[commit as usize])?;
+                    metadata.entry(commit).or_insert(meta)
+                }
+            };
+            let shown = String::from_utf8_lossy(path).replace('\\', "/");
+            for finding in &blob_findings {
+                let mut placed = finding.clone();
+                placed.path = shown.clone();
+                placed.provenance = Some(Provenance {
+                    commit: meta.id.clone(),
+                    author_name: meta.author_name.clone(),
+                    author_email: meta.author_email.clone(),
+                    date: meta.date.clone(),
+                    summary: meta.summary.clone(),
+                    other_occurrences: total.saturating_sub(1),
+                });
+                findings.push(placed);
+            }
+        }
+    }
+    Ok(findings)
+}
+
+/// What a finding says about its introducing commit.
+struct CommitMetadata {
+    id: String,
+    author_name: String,
+    author_email: String,
+    date: String,
+    summary: String,
+}
+
+impl CommitMetadata {
+    fn read(repo: &Repository, id: Oid) -> Result<CommitMetadata, String> {
+        let commit = repo
+            .find_commit(id)
+            .map_err(|e| format!("cannot read commit {id}: {}", e.message()))?;
+        let author = commit.author();
+        let message = commit.message_bytes();
+        let first_line = message.split(|&b| b == b'\n').next().unwrap_or_default();
+        Ok(CommitMetadata {
+            id: id.to_string(),
+            author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            date: rfc3339_utc(author.when().seconds()),
+            summary: String::from_utf8_lossy(first_line).trim_end().to_string(),
+        })
+    }
+}
+
+/// Runs `work` on items `0..count` on `threads` threads, each with its own repository and
+/// state, and hands each result to `sink` on the calling thread (in completion order).
+/// The first error from `sink` (or from opening the repository) stops the run.
+fn in_parallel<S, T, Init, Work, Sink>(
+    git_dir: &Path,
+    count: usize,
+    threads: usize,
+    init: Init,
+    work: Work,
+    mut sink: Sink,
+) -> Result<(), String>
+where
+    T: Send,
+    Init: Fn(usize) -> S + Sync,
+    Work: Fn(&Repository, &mut S, usize) -> T + Sync,
+    Sink: FnMut(usize, T) -> Result<(), String>,
+{
+    if count == 0 {
+        return Ok(());
+    }
+    let threads = threads.clamp(1, count);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let git_dir: PathBuf = git_dir.to_path_buf();
+    std::thread::scope(|scope| {
+        let (sender, receiver) =
+            mpsc::sync_channel::<std::result::Result<(usize, T), String>>(threads * 16);
+        for worker in 0..threads {
+            let sender = sender.clone();
+            let (next, stop, git_dir, init, work) = (&next, &stop, &git_dir, &init, &work);
+            scope.spawn(move || {
+                let repo = match Repository::open(git_dir) {
+                    Ok(repo) => repo,
+                    Err(e) => {
+                        let _ =
+                            sender.send(Err(format!("cannot open repository: {}", e.message())));
+                        return;
+                    }
+                };
+                let mut state = init(worker);
+                while !stop.load(Ordering::Relaxed) {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= count {
+                        break;
+                    }
+                    let result = work(&repo, &mut state, index);
+                    if sender.send(Ok((index, result))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut outcome = Ok(());
+        for message in receiver.iter() {
+            let step = message.and_then(|(index, result)| sink(index, result));
+            if let Err(error) = step {
+                stop.store(true, Ordering::Relaxed);
+                outcome = Err(error);
+                break;
+            }
+        }
+        outcome
+    })
+}
+
+/// Seconds since the Unix epoch as RFC 3339 in UTC (`2026-01-02T03:04:05Z`).
+fn rfc3339_utc(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let of_day = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        of_day / 3600,
+        of_day % 3600 / 60,
+        of_day % 60
+    )
+}
+
+/// Parses `YYYY-MM-DD` (UTC midnight) or RFC 3339 into seconds since the Unix epoch.
+fn parse_since(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let date = days_from_civil(year, month, day) * 86_400;
+    if bytes.len() == 10 {
+        return Some(date);
+    }
+    if !matches!(bytes[10], b'T' | b't' | b' ')
+        || bytes.len() < 20
+        || bytes[13] != b':'
+        || bytes[16] != b':'
+    {
+        return None;
+    }
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut rest = &text[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &fraction[digits..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let zone = rest.get(1..)?;
+            if zone.len() != 5 || zone.as_bytes()[2] != b':' {
+                return None;
+            }
+            let hours: i64 = zone.get(0..2)?.parse().ok()?;
+            let minutes: i64 = zone.get(3..5)?.parse().ok()?;
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            sign * (hours * 3600 + minutes * 60)
+        }
+    };
+    Some(date + hour * 3600 + minute * 60 + second - offset)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The date of a day count since 1970-01-01 (inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(1_767_323_045), "2026-01-02T03:04:05Z");
+        assert_eq!(rfc3339_utc(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(parse_since("2026-01-02"), Some(1_767_312_000));
+        assert_eq!(parse_since("2026-01-02T03:04:05Z"), Some(1_767_323_045));
+        assert_eq!(
+            parse_since("2026-01-02T05:04:05.25+02:00"),
+            Some(1_767_323_045)
+        );
+        assert_eq!(
+            parse_since("2024-02-29"),
+            Some(days_from_civil(2024, 2, 29) * 86_400)
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "yesterday",
+            "2026-01-02T03:04",
+            "2026-01-02T03:04:05+2",
+        ] {
+            assert_eq!(parse_since(bad), None, "{bad}");
+        }
+    }
+}
