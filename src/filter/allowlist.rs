@@ -170,6 +170,16 @@ impl AllowlistParts {
         })
     }
 
+    fn has_stopword(&self, secret: &[u8]) -> bool {
+        if self.stopwords.is_empty() {
+            return false;
+        }
+        let lower = secret.to_ascii_lowercase();
+        self.stopwords
+            .iter()
+            .any(|w| lower.windows(w.len()).any(|window| window == w.as_slice()))
+    }
+
     fn allows(&self, finding: &Finding) -> bool {
         let secret = finding.secret.expose();
         let path_matches = if finding.provenance.is_some() {
@@ -177,14 +187,7 @@ impl AllowlistParts {
         } else {
             self.paths.excludes(Path::new(&finding.path))
         };
-        path_matches
-            || self.regexes.iter().any(|r| r.is_match(secret))
-            || self.stopwords.iter().any(|w| {
-                secret
-                    .to_ascii_lowercase()
-                    .windows(w.len())
-                    .any(|window| window == w.as_slice())
-            })
+        path_matches || self.regexes.iter().any(|r| r.is_match(secret)) || self.has_stopword(secret)
     }
 }
 
