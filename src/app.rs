@@ -190,6 +190,9 @@ fn load_rules(rules_path: Option<&Path>, config: &LoadedConfig) -> Result<RuleSe
         .iter()
         .map(|(d, _)| d.id.as_str())
         .collect();
+    // Built-in patterns compile lazily (the test suite compiles every one); the user's own
+    // rules compile now, so an oversized pattern is an error before anything is scanned.
+    rules.compile_now(|rule| rules_path.is_some() || custom_ids.contains(&rule.id.as_str()))?;
     let (_, failures) = check_examples_of(&rules, |rule| custom_ids.contains(&rule.id.as_str()));
     if let Some(failure) = failures.first() {
         let line = config

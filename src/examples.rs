@@ -29,6 +29,13 @@ pub enum ExampleFailure {
         /// The negative line.
         negative: String,
     },
+    /// The pattern does not compile.
+    Invalid {
+        /// Rule id.
+        rule: String,
+        /// The compiler's message.
+        message: String,
+    },
     /// Fewer than two examples or two negatives.
     TooFew {
         /// Rule id.
@@ -45,7 +52,8 @@ impl ExampleFailure {
             ExampleFailure::NotFound { rule, .. }
             | ExampleFailure::FoundTwice { rule, .. }
             | ExampleFailure::NegativeFound { rule, .. }
-            | ExampleFailure::TooFew { rule, .. } => rule,
+            | ExampleFailure::TooFew { rule, .. }
+            | ExampleFailure::Invalid { rule, .. } => rule,
         }
     }
 }
@@ -78,6 +86,9 @@ impl std::fmt::Display for ExampleFailure {
                 write!(f, "{rule}: negative was found: {negative}")
             }
             ExampleFailure::TooFew { rule, what } => write!(f, "{rule}: needs at least two {what}"),
+            ExampleFailure::Invalid { rule, message } => {
+                write!(f, "{rule}: invalid pattern: {message}")
+            }
         }
     }
 }
@@ -114,6 +125,13 @@ pub fn check_examples_of(
         .filter(|(_, rule)| which(rule))
     {
         counts.rules += 1;
+        if let Err(message) = rule.regex() {
+            failures.push(ExampleFailure::Invalid {
+                rule: rule.id.clone(),
+                message: message.to_string(),
+            });
+            continue;
+        }
         if rule.examples.len() < 2 {
             failures.push(ExampleFailure::TooFew {
                 rule: rule.id.clone(),

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use regex::bytes::{Regex, RegexBuilder};
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
@@ -28,8 +29,9 @@ pub struct Rule {
     pub keywords: Vec<String>,
     /// The pattern source.
     pub pattern: String,
-    /// The compiled pattern; group 1 is the secret.
-    pub regex: Regex,
+    /// The pattern, compiled on first use: most rules never see their keyword in a given
+    /// tree, and compiling all of them up front costs more than scanning a small repository.
+    regex: OnceLock<Result<Regex, String>>,
     /// Minimum Shannon entropy of the secret (0 when unset).
     pub min_entropy: f64,
     /// How bad a leak is.
@@ -53,6 +55,24 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The compiled pattern (group 1 is the secret), compiled on first use.
+    ///
+    /// # Errors
+    /// The pattern was checked when the rule was loaded, so this fails only if the compiled
+    /// program would exceed the size limit; [`RuleSet::compile_now`] surfaces that early.
+    pub fn regex(&self) -> Result<&Regex, &str> {
+        self.regex
+            .get_or_init(|| {
+                RegexBuilder::new(&self.pattern)
+                    .unicode(false)
+                    .size_limit(64 * 1024 * 1024)
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
     /// The length of the longest keyword that starts `secret` (ASCII case-insensitive), or 0.
     ///
     /// A secret that starts with a keyword carries its provider's prefix, which is what
@@ -126,6 +146,22 @@ impl RuleSet {
     /// The shared keyword automaton.
     pub fn keywords(&self) -> &KeywordIndex {
         &self.keywords
+    }
+
+    /// Compiles now the patterns of the rules `which` selects (rules from files the user gave),
+    /// so that a pattern too large to compile is an error at load time, not a silent skip.
+    ///
+    /// # Errors
+    /// The first pattern that does not compile, naming its file and rule.
+    pub fn compile_now(&self, which: impl Fn(&Rule) -> bool) -> Result<()> {
+        for rule in self.rules.iter().filter(|r| which(r)) {
+            rule.regex().map_err(|message| Error::Rule {
+                file: rule.source_file.clone(),
+                rule: rule.id.clone(),
+                message: format!("invalid pattern: {message}"),
+            })?;
+        }
+        Ok(())
     }
 
     /// The largest `window` of any rule.
@@ -261,18 +297,19 @@ fn compile_rule(file: String, d: RuleDefinition) -> Result<Rule> {
             return Err(fail("min_entropy must be between 0 and 8".into()));
         }
     }
-    let regex = RegexBuilder::new(&d.pattern)
+    let syntax = regex_syntax::ParserBuilder::new()
         .unicode(false)
-        .size_limit(64 * 1024 * 1024)
+        .utf8(false)
         .build()
+        .parse(&d.pattern)
         .map_err(|e| fail(format!("invalid pattern: {e}")))?;
-    if regex.captures_len() < 2 {
+    if syntax.properties().explicit_captures_len() < 1 {
         return Err(fail(
             "pattern needs a capture group: group 1 is the secret".into(),
         ));
     }
     Ok(Rule {
-        regex,
+        regex: OnceLock::new(),
         min_entropy: d.min_entropy.unwrap_or(0.0),
         window,
         fallback: d.fallback,

@@ -95,10 +95,14 @@ impl<'r> Scanner<'r> {
     /// Runs one rule's pattern over one window and keeps the secrets that pass the checks.
     fn confirm(&self, blob: &[u8], window: Window, out: &mut Vec<Match>) {
         let rule = self.rules.rule(window.rule);
+        let Ok(regex) = rule.regex() else {
+            // Only a pattern over the size limit; RuleSet::compile_now reports it for user rules.
+            return;
+        };
         let mut end = window.end;
         let mut at = window.start;
         while at < window.end {
-            let Some(captures) = rule.regex.captures_at(&blob[..end], at) else {
+            let Some(captures) = regex.captures_at(&blob[..end], at) else {
                 break;
             };
             let whole = captures.get(0).expect("group 0 always participates");
