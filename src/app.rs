@@ -2,8 +2,8 @@
 //! The only module that knows every stage.
 
 use crate::cli::{
-    BaselineArgs, BaselineSource, Cli, ColorChoice, Command, CommonScanArgs, ListFormat,
-    RulesAction, RulesArgs, ScanArgs,
+    BaselineArgs, BaselineSource, Cli, ColorChoice, Command, CommonScanArgs, GitArgs, HistoryArgs,
+    ListFormat, ReportArgs, RulesAction, RulesArgs, ScanArgs,
 };
 use crate::config::{self, LoadedConfig};
 use crate::examples::{check_examples, check_examples_of};
@@ -12,7 +12,7 @@ use crate::finding::Finding;
 use crate::report::{self, ReportOptions};
 use crate::rules::{self, RuleSet};
 use crate::scan::Scanner;
-use crate::source::{self, worktree::WalkOptions, SourceOutput};
+use crate::source::{self, history::HistoryOptions, worktree::WalkOptions, SourceOutput};
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +32,7 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Git(args) => git(args),
         Command::Baseline(args) => baseline(args),
         Command::Rules(args) => rules(args),
     }
@@ -39,9 +40,37 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 fn scan(args: ScanArgs) -> Result<i32> {
     let started = Instant::now();
-    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
-    let (mut output, config) = scan_paths(&args.paths, &args.common)?;
-    let filtered = filter::apply(output.findings, &config.allowlist, baseline.as_ref());
+    let baseline = args
+        .report
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()?;
+    let (output, config) = scan_paths(&args.paths, &args.common)?;
+    finish(output, &config, baseline.as_ref(), &args.report, started)
+}
+
+fn git(args: GitArgs) -> Result<i32> {
+    let started = Instant::now();
+    let baseline = args
+        .report
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()?;
+    let (output, config) = scan_history(&args.history)?;
+    finish(output, &config, baseline.as_ref(), &args.report, started)
+}
+
+/// Filters the findings, writes the report and the stderr summary, and picks the exit code.
+fn finish(
+    mut output: SourceOutput,
+    config: &LoadedConfig,
+    baseline: Option<&Baseline>,
+    args: &ReportArgs,
+    started: Instant,
+) -> Result<i32> {
+    let filtered = filter::apply(output.findings, &config.allowlist, baseline);
     output.findings = filtered.kept;
     output.stats.suppressed = filtered.suppressed;
     output.stats.baseline_unmatched = filtered.baseline_unmatched;
@@ -76,16 +105,18 @@ fn scan(args: ScanArgs) -> Result<i32> {
 }
 
 fn baseline(args: BaselineArgs) -> Result<i32> {
-    let args = match args.source {
-        Some(BaselineSource::Scan(scan)) => scan,
-        None => args.scan,
+    let ((output, config), path) = match args.source {
+        Some(BaselineSource::Scan(scan)) => (scan_paths(&scan.paths, &scan.common)?, scan.output),
+        Some(BaselineSource::Git(git)) => (scan_history(&git.history)?, git.output),
+        None => (
+            scan_paths(&args.scan.paths, &args.scan.common)?,
+            args.scan.output,
+        ),
     };
-    let (output, config) = scan_paths(&args.paths, &args.common)?;
     let filtered = filter::apply(output.findings, &config.allowlist, None);
     let baseline = Baseline::from_findings(&filtered.kept);
     let text = serde_json::to_string_pretty(&baseline).context("encoding the baseline")? + "\n";
-    std::fs::write(&args.output, text)
-        .with_context(|| format!("writing {}", args.output.display()))?;
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     eprintln!(
         "leakward: wrote {} baseline {} to {}",
         baseline.findings.len(),
@@ -94,9 +125,29 @@ fn baseline(args: BaselineArgs) -> Result<i32> {
         } else {
             "entries"
         },
-        args.output.display()
+        path.display()
     );
     Ok(EXIT_CLEAN)
+}
+
+/// Loads the configuration and rules for a repository and scans its history.
+fn scan_history(args: &HistoryArgs) -> Result<(SourceOutput, LoadedConfig)> {
+    let config = load_config(args.config.as_deref(), args.no_config, &args.repo)?;
+    let rules = load_rules(args.rules.as_deref(), &config)?;
+    let scanner = Scanner::new(&rules);
+    let options = HistoryOptions {
+        range: args.range.clone(),
+        since: args.since.clone(),
+        branch: args.branch.clone(),
+        threads: args
+            .threads
+            .or(config.threads)
+            .unwrap_or_else(default_threads),
+        keep_going: args.keep_going,
+    };
+    let mut output = source::history::scan(&args.repo, &options, &scanner)?;
+    sort_and_dedup(&mut output.findings);
+    Ok((output, config))
 }
 
 /// Loads the configuration and rules for `paths`, scans them, and returns the findings sorted.

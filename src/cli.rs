@@ -18,6 +18,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories (default `.`), or standard input with `-`.
     Scan(ScanArgs),
+    /// Scan every commit of a git repository's history (default `.`).
+    Git(GitArgs),
     /// Record today's findings in a baseline file, so later runs report only new ones.
     Baseline(BaselineArgs),
     /// List the rules, or prove their examples with `rules check`.
@@ -47,12 +49,9 @@ pub struct CommonScanArgs {
     pub rules: Option<PathBuf>,
 }
 
-/// Options of `leakward scan`.
+/// How to report, shared by `scan` and `git`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input.
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
+pub struct ReportArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -68,9 +67,63 @@ pub struct ScanArgs {
     /// When to colour the text report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// Options of `leakward scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// How to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// What to read and with which rules.
     #[command(flatten)]
     pub common: CommonScanArgs,
+}
+
+/// Which commits `leakward git` scans.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The repository: a work tree, its .git directory, or a bare repository.
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    /// Only the commits in this range (`A..B`): the blobs they added.
+    #[arg(long)]
+    pub range: Option<String>,
+    /// Only commits from this date on (`YYYY-MM-DD` or RFC 3339).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only the commits reachable from this ref instead of from every ref.
+    #[arg(long)]
+    pub branch: Option<String>,
+    /// Report unreadable objects as warnings and go on, instead of stopping (exit 2).
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Scanning threads (default: `[scan] threads`, or the number of CPUs).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Configuration file (default: .leakward.toml at the repository's root).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Ignore any .leakward.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Use the rules in this file or directory instead of the built-in ones.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+}
+
+/// Options of `leakward git`.
+#[derive(Debug, Args)]
+pub struct GitArgs {
+    /// Which commits.
+    #[command(flatten)]
+    pub history: HistoryArgs,
+    /// How to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// Options of `leakward baseline`: `leakward baseline [scan] [PATH...] -o FILE`.
@@ -90,6 +143,19 @@ pub struct BaselineArgs {
 pub enum BaselineSource {
     /// Record the findings of `leakward scan`.
     Scan(BaselineScanArgs),
+    /// Record the findings of `leakward git`.
+    Git(BaselineGitArgs),
+}
+
+/// Options of `leakward baseline git`.
+#[derive(Debug, Args)]
+pub struct BaselineGitArgs {
+    /// Which commits.
+    #[command(flatten)]
+    pub history: HistoryArgs,
+    /// The baseline file to write.
+    #[arg(long, short = 'o', default_value = ".leakward-baseline.json")]
+    pub output: PathBuf,
 }
 
 /// Options of `leakward baseline scan`.

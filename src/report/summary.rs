@@ -37,9 +37,17 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io
         .collect();
         line += &format!(" ({})", by_severity.join(", "));
     }
+    let what = if stats.commits_scanned > 0 {
+        format!(
+            "{} from {}",
+            plural(stats.files_scanned, "distinct blob"),
+            plural(stats.commits_scanned, "commit")
+        )
+    } else {
+        plural(stats.files_scanned, "file")
+    };
     line += &format!(
-        "; scanned {} ({}) in {:.2} s",
-        plural(stats.files_scanned, "file"),
+        "; scanned {what} ({}) in {:.2} s",
         human_bytes(stats.bytes_scanned),
         stats.duration.as_secs_f64()
     );

@@ -1,0 +1,110 @@
+//! `leakward git` and `leakward baseline git` through the binary: exit codes, the commit in
+//! every format, baselines over history. (The history source itself is tested in history.rs.)
+
+mod common;
+
+use common::{leakward, FakeKeys};
+use predicates::str::contains;
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=Ada Demo", "-c", "user.email=ada@example.invalid", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A repository where a key was committed and then deleted.
+fn repo_with_deleted_key(k: &FakeKeys) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    common::write(dir.path(), "app/.env", format!("GROQ_API_KEY={}\n", k.groq));
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "Add settings"]);
+    std::fs::remove_file(dir.path().join("app/.env")).unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "Remove settings"]);
+    dir
+}
+
+#[test]
+fn a_deleted_key_is_found_with_its_commit_in_every_format() {
+    let k = FakeKeys::new(60);
+    let dir = repo_with_deleted_key(&k);
+    let output = leakward().args(["git", "--no-config", "--format", "json"]).arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = &document["findings"][0];
+    assert_eq!(finding["rule_id"], "groq-api-key");
+    assert_eq!(finding["path"], "app/.env");
+    assert_eq!(finding["line"], 1);
+    assert_eq!(finding["author_name"], "Ada Demo");
+    assert_eq!(finding["author_email"], "ada@example.invalid");
+    assert_eq!(finding["date"], "2026-01-02T03:04:05Z");
+    assert_eq!(finding["commit_summary"], "Add settings");
+    assert_eq!(finding["commit"].as_str().unwrap().len(), 40);
+    assert_eq!(document["stats"]["commits_scanned"], 2);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("scanned 1 distinct blob from 2 commits"), "{stderr}");
+
+    let text = leakward().args(["git", "--no-config"]).arg(dir.path()).output().unwrap().stdout;
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("commit ") && text.contains("by Ada Demo <ada@example.invalid> on 2026-01-02T03:04:05Z: Add settings"), "{text}");
+    assert!(!text.contains(&k.groq));
+
+    let sarif = leakward().args(["git", "--no-config", "--format", "sarif"]).arg(dir.path()).output().unwrap().stdout;
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["properties"]["commit"], finding["commit"]);
+    assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "app/.env");
+}
+
+#[test]
+fn a_history_baseline_suppresses_old_leaks_and_reports_new_ones() {
+    let k = FakeKeys::new(61);
+    let dir = repo_with_deleted_key(&k);
+    let baseline = dir.path().join("baseline.json");
+    leakward()
+        .args(["baseline", "git", "--no-config", "-o"])
+        .arg(&baseline)
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stderr(contains("wrote 1 baseline entry"));
+    common::write(dir.path(), "src/client.py", format!("client = Mistral(api_key=\"{}\")\n", k.mistral));
+    git(dir.path(), &["add", "src/client.py"]);
+    git(dir.path(), &["commit", "-qm", "Add client"]);
+    let output = leakward().args(["git", "--no-config", "--format", "jsonl", "--baseline"]).arg(&baseline).arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["rule_id"], "mistral-api-key");
+    assert_eq!(lines[0]["commit_summary"], "Add client");
+    assert!(String::from_utf8(output.stderr).unwrap().contains("1 suppressed (1 baseline)"));
+}
+
+#[test]
+fn not_a_repository_is_an_error_and_a_clean_history_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    leakward().args(["git", "--no-config"]).arg(dir.path()).assert().code(2).stderr(contains("not a git repository"));
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    common::write(dir.path(), "README.md", "# hello\n");
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "Initial commit"]);
+    leakward().args(["git", "--no-config"]).arg(dir.path()).assert().code(0).stderr(contains("0 findings"));
+}
+
+#[test]
+fn the_repository_configuration_applies_to_history() {
+    let k = FakeKeys::new(62);
+    let dir = repo_with_deleted_key(&k);
+    common::write(dir.path(), ".leakward.toml", "[allowlist]\npaths = [\"app/**\"]\n");
+    leakward().args(["git"]).arg(dir.path()).assert().code(0).stderr(contains("1 suppressed (1 allowlist)"));
+}
