@@ -3,6 +3,8 @@
 
     eval-corpus.py generate OUTDIR [--seed N] [--formats PATH]
     eval-corpus.py evaluate OUTDIR --leakward PATH_TO_BINARY
+    eval-corpus.py generate-git OUTDIR [--seed N] [--formats PATH]
+    eval-corpus.py evaluate-git REPO LABELS --leakward PATH_TO_BINARY
 
 `generate` reads the credential kinds in the reference formats file
 (../shared/reference/ai-key-formats.json relative to the repo root by default),
@@ -19,6 +21,20 @@ labels are exactly what a reference-conforming scanner should report.
 `evaluate` runs `leakward scan OUTDIR --format json --show-secrets`, matches the
 findings against labels.json and prints recall, misses, false positives and
 unexplained extra findings.
+
+`generate-git` builds a git repository in OUTDIR from the same generators and file
+styles (about 60 commits with fixed authors and dates): keys added and later deleted,
+key lines removed later, renames and moves, an unmerged branch, tags on deleted
+branches, a clean merge, a merge whose conflict resolution adds keys, a commit
+touching 200+ files, a stash entry and a binary file. Labels are computed from the
+finished history (every blob introduced at a path, i.e. absent at that path in all
+parents, checked with the reference regexes): one per planted key and path, with the
+earliest commit introducing a blob holding the key at that path. They are written to
+OUTDIR/../<name>-labels.json, outside the repository.
+
+`evaluate-git` runs `leakward git --no-config --format json --show-secrets REPO` and
+prints recall with the right commit, recall by path, misses by scenario, wrong commit
+attributions and findings that match no label.
 
 Standard library only. Deterministic for a given --seed.
 """
@@ -1781,6 +1797,782 @@ def evaluate(args):
     return 0
 
 
+# --------------------------------------------------------------------------------------
+# generate-git: a labelled git history
+# --------------------------------------------------------------------------------------
+
+GIT_AUTHORS = [("Alice Nguyen", "alice.nguyen@acmecorp.example"), ("Bob Okafor", "bob.okafor@acmecorp.example"),
+               ("Carol Schmidt", "carol.schmidt@acmecorp.example"), ("Dave Rossi", "dave.rossi@contractor.example")]
+GIT_EPOCH = 1736150400  # 2025-01-06T08:00:00Z
+GIT_TICK = 5 * 3600 + 17 * 60
+LINE_STYLES = ("env", "shell", "py_environ", "dockerfile", "log")          # one line per key, removable
+HEADER_STYLES = ("env", "shell", "py_environ", "yaml", "dockerfile", "terraform")  # accept a leading '#' line
+
+
+class GitBuilder:
+    """A work tree plus deterministic commit identities and dates."""
+
+    def __init__(self, path):
+        self.path = path
+        self.tick = 0
+        self.commits = []   # (sha, note)
+
+    def env(self):
+        name, mail = GIT_AUTHORS[self.tick % len(GIT_AUTHORS)]
+        date = "%d +0000" % (GIT_EPOCH + self.tick * GIT_TICK)
+        env = dict(os.environ)
+        for k in list(env):
+            if k.startswith("GIT_"):
+                del env[k]
+        env.update({"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C",
+                    "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": mail, "GIT_COMMITTER_NAME": name,
+                    "GIT_COMMITTER_EMAIL": mail, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
+                    "GIT_EDITOR": "true", "GIT_MERGE_AUTOEDIT": "no"})
+        return env
+
+    def git(self, *args, check=True):
+        cmd = ["git", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", "-c", "init.defaultBranch=main",
+               "-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "gc.auto=0", "-c", "advice.detachedHead=false",
+               "-c", "core.hooksPath=" + os.devnull] + list(args)
+        p = subprocess.run(cmd, cwd=self.path, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if check and p.returncode != 0:
+            sys.exit("git %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr.decode(errors="replace")))
+        return p
+
+    def write(self, rel, data):
+        full = os.path.join(self.path, rel)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        if isinstance(data, bytes):
+            with open(full, "wb") as fh:
+                fh.write(data)
+        else:
+            with open(full, "w", encoding="utf-8", newline="") as fh:
+                fh.write(data)
+
+    def read(self, rel):
+        with open(os.path.join(self.path, rel), encoding="utf-8", newline="") as fh:
+            return fh.read()
+
+    def head(self):
+        return self.git("rev-parse", "HEAD").stdout.decode().strip()
+
+    def commit(self, msg, note):
+        self.tick += 1
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", msg)
+        sha = self.head()
+        self.commits.append((sha, note))
+        return sha
+
+
+def generate_git(args):
+    out = os.path.abspath(args.outdir)
+    repo_root = os.path.realpath(REPO_ROOT)
+    if os.path.realpath(out) == repo_root or os.path.realpath(out).startswith(repo_root + os.sep):
+        sys.exit("error: OUTDIR must not be inside the repository (%s)" % repo_root)
+    name = os.path.basename(out.rstrip(os.sep))
+    labels_path = os.path.join(os.path.dirname(out), "%s-labels.json" % name)
+    marker = os.path.join(out, ".git", "leakward-eval-corpus")
+    if os.path.exists(out) and os.listdir(out):
+        if not os.path.exists(marker):
+            sys.exit("error: %s exists, is not empty and is not a corpus made by generate-git; refusing to overwrite" % out)
+        shutil.rmtree(out)
+    formats = args.formats or os.path.join(REPO_ROOT, DEFAULT_FORMATS)
+    kinds = load_kinds(formats)
+    rng = random.Random(args.seed)
+    stats = {}
+
+    # 1. one fresh secret per kind, dealt to scenarios ----------------------------------------
+    entries = []
+    for kind in kinds:
+        secret, text = kind.generate(rng, stats)
+        e = Entry(kind, secret, text, rng)
+        e.idx = len(entries)
+        entries.append(e)
+    # anchors must be unique across all planted keys (PEM bodies and base64-JSON tokens share
+    # long constant prefixes), or a key would be "found" inside another key's file
+    texts = [json.dumps(e.text) if isinstance(e.text, dict) else e.text for e in entries]
+    for i, e in enumerate(entries):
+        if isinstance(e.text, dict):
+            srcs = [e.text["private_key"] if "private_key" in e.text else e.text["refresh_token"]]
+        elif "\n" in e.text:
+            srcs = [e.text]
+        else:
+            srcs = [e.secret]
+        cands = []
+        for s in srcs:
+            for ln in s.split("\n"):
+                if "-----" in ln or len(ln) < 8:
+                    continue
+                w = min(24, len(ln))
+                for off in (len(ln) - w - 2, (len(ln) * 2) // 3, len(ln) // 2, len(ln) // 3, len(ln) - w, 0):
+                    off = max(0, min(off, len(ln) - w))
+                    cands.append(ln[off:off + w])
+        for c in cands:
+            if not any(c in t for j, t in enumerate(texts) if j != i) and (isinstance(e.text, dict) or c in e.secret or "\n" in e.text):
+                e.anchor = c
+                break
+        else:
+            stats.setdefault("ambiguous_anchor", []).append(e.kind.id)
+    rng.shuffle(entries)
+    pool_any = list(entries)
+
+    def take(n, single_only=False, pred=None):
+        got = []
+        for e in list(pool_any):
+            if len(got) >= n:
+                break
+            if single_only and e.kind.multiline:
+                continue
+            if pred and not pred(e):
+                continue
+            got.append(e)
+            pool_any.remove(e)
+        return got
+
+    usage = {}
+    used_paths = set()
+    plant_scen = {}     # (entry idx, path) -> scenario
+    negatives = set()
+    rejected = []
+
+    def pick_style(e, allowed=None):
+        styles = MULTI_STYLES if e.kind.multiline else SINGLE_STYLES
+        names = [n for n in styles if allowed is None or n in allowed]
+        names.sort(key=lambda n: (usage.get(n, 0), rng.random()))
+        for sname in names:
+            for attempt in range(4):
+                if attempt:
+                    e.var = rng.choice(e.kind.env_vars)
+                probe_rng = random.Random(rng.random())
+                _, probe = styles[sname]([e], probe_rng, {"start": False, "end": False})
+                if locate(e, probe.replace("\r\n", "\n")):
+                    usage[sname] = usage.get(sname, 0) + 1
+                    return sname
+        return None
+
+    def unique_path(path):
+        base = path
+        while path in used_paths:
+            path = "%s/%s-%s/%s" % (rng.choice(["apps", "services", "packages", "tools", "deploy"]),
+                                    rng.choice(WORDS), rng.choice(WORDS), base)
+        used_paths.add(path)
+        return path
+
+    def render(sname, group, prefix=""):
+        styles = MULTI_STYLES if group[0].kind.multiline else SINGLE_STYLES
+        for attempt in range(4 if len(group) > 1 else 10):
+            layout = {"start": rng.random() < 0.25, "end": rng.random() < 0.3}
+            path, text = styles[sname](group, rng, layout)
+            norm = text.replace("\r\n", "\n")
+            locs = [locate(e, norm) for e in group]
+            if any(l is None for l in locs):
+                continue
+            spans = sorted((l["start"], l["end"]) for l in locs)
+            if any(a[1] > b[0] for a, b in zip(spans, spans[1:])):
+                continue
+            return unique_path(prefix + path), text
+        return None
+
+    def make_files(group_entries, scenario, allowed=None, max_group=3, prefix=""):
+        """Render entries into files: list of (path, text, entries)."""
+        by_style = {}
+        for e in group_entries:
+            s = pick_style(e, allowed)
+            if s is None:
+                rejected.append(e.kind.id)
+                continue
+            by_style.setdefault((e.kind.multiline, s), []).append(e)
+        files = []
+        for (ml, sname), es in sorted(by_style.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+            i = 0
+            while i < len(es):
+                n = 1 if (ml and sname == "keyfile") or sname == "log_long" else rng.randint(1, max_group)
+                grp, seen = [], set()
+                for e in es[i:i + n]:
+                    if e.kind.id in seen or e.var in {x.var for x in grp}:
+                        break
+                    seen.add(e.kind.id)
+                    grp.append(e)
+                grp = grp or es[i:i + 1]
+                i += len(grp)
+                r = render(sname, grp, prefix)
+                if r is None:
+                    for e in grp:
+                        r1 = render(sname, [e], prefix)
+                        if r1 is None:
+                            rejected.append(e.kind.id)
+                        else:
+                            files.append((r1[0], r1[1], [e]))
+                else:
+                    files.append((r[0], r[1], grp))
+        for path, text, grp in files:
+            for e in grp:
+                plant_scen[(e.idx, path)] = scenario
+                e.scenario = scenario
+        return files
+
+    def env_line(e):
+        """A single `VAR=value` line that locates for this entry, or None."""
+        line = "%s=%s" % (e.var, e.text)
+        return line if locate(e, line + "\n") else None
+
+    gb = GitBuilder(out)
+    os.makedirs(out, exist_ok=True)
+    gb.git("init", "-q", "-b", "main")
+    with open(marker, "w") as fh:
+        fh.write("made by scripts/eval-corpus.py generate-git\n")
+
+    def put(files):
+        for path, text, grp in files:
+            gb.write(path, text)
+
+    # --- quotas (most constrained first) ------------------------------------------------------
+    def env_ok(e):
+        return env_line(e) is not None
+    conflict_keys = take(2, True, env_ok)
+    stash_keys = take(2, True, env_ok)
+    binary_keys = take(2, True, env_ok)
+    line_rm = take(24, True)
+    mass_keys = take(8, True)
+    del_keys = take(20)
+    ren_keys = take(16)
+    mvedit_keys = take(8)
+    unmerged = take(12)
+    tagged = take(8)
+    merged = take(8)
+    copies = take(4)
+    copies_later = take(3)
+    persistent = list(pool_any)
+    pool_any.clear()
+
+    # --- history ------------------------------------------------------------------------------
+    nrng = random.Random(rng.random())
+    neg = {}
+    neg.update(neg_lockfiles(nrng))
+    neg["fixtures/orders.json"] = neg_uuid_json(nrng)
+    glog, chlog = neg_git_log(nrng)
+    neg["docs/git-log.txt"] = glog
+    neg["CHANGELOG.md"] = chlog
+    neg.update(neg_digests(nrng))
+    neg.update(neg_data_uri(nrng))
+    neg["public/assets/app.min.js"] = neg_minified_js(nrng)
+    neg.update(neg_placeholders(nrng))
+    neg[".gitignore"] = "node_modules/\n__pycache__/\n*.pyc\n/target\n"
+    neg["README.md"] = "# orders-platform\n\nMonorepo for the orders API, workers and infrastructure.\n"
+    for p, t in neg.items():
+        gb.write(p, t)
+        negatives.add(p)
+        used_paths.add(p)
+    gb.commit("Initial import of orders-platform", "root: negatives")
+
+    pchunks = []
+    k = len(persistent)
+    nchunks = 12
+    for i in range(nchunks):
+        pchunks.append(persistent[i * k // nchunks:(i + 1) * k // nchunks])
+
+    def persistent_commit(i, msg):
+        put(make_files(pchunks[i], "persistent"))
+        gb.commit(msg, "persistent keys")
+
+    def filler_commit(msg):
+        p = "docs/notes/%s-%d.md" % (rng.choice(WORDS), gb.tick)
+        gb.write(p, "# %s\n\n%s\n" % (msg, " ".join(rng.choice(WORDS) for _ in range(40))))
+        used_paths.add(p)
+        negatives.add(p)
+        gb.commit(msg, "filler")
+
+    persistent_commit(0, "Add service configuration")
+    del_files_1 = make_files(del_keys[:10], "file added, deleted later")
+    put(del_files_1)
+    gb.commit("Add local dev credentials", "deleted-later (add)")
+    lr_files_1 = make_files(line_rm[:12], "line removed later", allowed=LINE_STYLES, max_group=4)
+    put(lr_files_1)
+    gb.commit("Wire provider keys into env files", "line-removed (add)")
+    ren_files = make_files(ren_keys, "renamed: original path")
+    put(ren_files)
+    gb.commit("Add deployment configs", "renamed (add)")
+    persistent_commit(1, "Configure observability providers")
+    filler_commit("Document release process")
+    del_files_2 = make_files(del_keys[10:], "file added, deleted later")
+    put(del_files_2)
+    gb.commit("Add notebook experiments", "deleted-later (add)")
+    mv_files = make_files(mvedit_keys, "moved+edited: original path")
+    put(mv_files)
+    gb.commit("Add worker settings", "moved+edited (add)")
+    gb.write("config/runtime.env", "# runtime settings\nMODEL=gpt-4o-mini\nTIMEOUT=30\nRETRIES=3\n")
+    used_paths.add("config/runtime.env")
+    gb.commit("Add runtime settings", "merge base (no keys)")
+    persistent_commit(2, "Add CI pipeline secrets")
+    lr_files_2 = make_files(line_rm[12:], "line removed later", allowed=LINE_STYLES, max_group=4)
+    put(lr_files_2)
+    gb.commit("Add shell helpers", "line-removed (add)")
+    for path, _, _ in del_files_1:
+        gb.git("rm", "-q", path)
+    gb.commit("Remove accidentally committed credentials", "deleted-later (delete)")
+
+    # feature branch, never merged
+    gb.git("checkout", "-q", "-b", "feature/llm-router")
+    for i in range(3):
+        put(make_files(unmerged[i * 4:(i + 1) * 4], "unmerged branch"))
+        gb.commit("WIP: llm router step %d" % (i + 1), "unmerged branch")
+    gb.git("checkout", "-q", "main")
+    persistent_commit(3, "Add payment provider config")
+
+    # pure renames
+    renamed_to = {}
+    for path, text, grp in ren_files:
+        dest = unique_path(rng.choice(["legacy", "archive/2024", "old", "attic"]) + "/" + path.lstrip("."))
+        os.makedirs(os.path.dirname(os.path.join(out, dest)), exist_ok=True)
+        gb.git("mv", path, dest)
+        renamed_to[path] = dest
+        for e in grp:
+            plant_scen[(e.idx, dest)] = "renamed: new path"
+    gb.commit("Move old deployment configs to legacy/", "renamed (rename)")
+
+    # remove key lines
+    removed_idx = set()
+
+    def remove_lines(files):
+        for path, text, grp in files:
+            cur = gb.read(path)
+            crlf = "\r\n" in cur
+            norm = cur.replace("\r\n", "\n")
+            drop = grp[:max(1, len(grp) // 2)] if len(grp) > 1 else grp
+            lines = norm.split("\n")
+            kill = set()
+            for e in drop:
+                loc = locate(e, norm)
+                if loc and loc["line"] == loc["end_line"]:
+                    kill.add(loc["line"] - 1)
+            new = "\n".join(ln for i, ln in enumerate(lines) if i not in kill)
+            keep = [e for e in grp if e not in drop]
+            if any(locate(e, new) is None for e in keep):
+                for e in grp:
+                    plant_scen[(e.idx, path)] = "line removal skipped (file unchanged)"
+                continue
+            for e in drop:
+                if locate(e, new) is None:
+                    removed_idx.add(e.idx)
+            for e in grp:
+                plant_scen[(e.idx, path)] = "line removed later" if e.idx in removed_idx else "line kept (file edited later)"
+            gb.write(path, new.replace("\n", "\r\n") if crlf else new)
+    remove_lines(lr_files_1)
+    gb.commit("Stop hardcoding provider keys", "line-removed (remove)")
+
+    # tag on a commit whose branch is deleted (annotated)
+    gb.git("checkout", "-q", "-b", "release/0.9-rc")
+    put(make_files(tagged[:4], "tag on deleted branch"))
+    gb.commit("Release candidate config", "tagged, branch deleted")
+    gb.git("tag", "-a", "v0.9.0-rc1", "-m", "release candidate 1")
+    gb.git("checkout", "-q", "main")
+    gb.git("branch", "-q", "-D", "release/0.9-rc")
+
+    # a commit touching 200+ files
+    mass_dir = "vendor/acme-sdk/"
+    mass_files = make_files(mass_keys, "mass commit (200+ files)", allowed=HEADER_STYLES, max_group=2, prefix=mass_dir)
+    put(mass_files)
+    mass_paths = [p for p, _, _ in mass_files]
+    for i in range(215):
+        p = "%smodules/%s_%03d.py" % (mass_dir, rng.choice(WORDS), i)
+        used_paths.add(p)
+        negatives.add(p)
+        gb.write(p, '"""Generated module %d."""\n\nVERSION = "%s"\n\n\ndef handler_%d(event):\n    return {"ok": True, "id": %d}\n'
+                 % (i, ver(rng), i, rng.randint(1, 10 ** 6)))
+        mass_paths.append(p)
+    gb.commit("Vendor acme-sdk 4.2.0", "mass commit (add 220+ files)")
+    persistent_commit(4, "Add search provider keys")
+
+    # merged branch (clean merge: keys stay attributed to the branch commits)
+    gb.git("checkout", "-q", "-b", "feature/payments")
+    put(make_files(merged[:4], "merged branch"))
+    gb.commit("Payments: add provider clients", "merged branch")
+    put(make_files(merged[4:], "merged branch"))
+    gb.commit("Payments: configure webhooks", "merged branch")
+    gb.git("checkout", "-q", "main")
+    filler_commit("Update onboarding notes")
+    gb.tick += 1
+    gb.git("merge", "-q", "--no-ff", "-m", "Merge branch 'feature/payments'", "feature/payments")
+    gb.commits.append((gb.head(), "clean merge of feature/payments"))
+    gb.git("branch", "-q", "-d", "feature/payments")
+
+    # merge whose conflict resolution adds a key
+    gb.git("checkout", "-q", "-b", "topic/model-switch")
+    gb.write("config/runtime.env", "# runtime settings\nMODEL=claude-3-5-sonnet\nTIMEOUT=30\nRETRIES=3\n")
+    gb.commit("Switch default model", "conflict side (no keys)")
+    gb.git("checkout", "-q", "main")
+    gb.write("config/runtime.env", "# runtime settings\nMODEL=mistral-large\nTIMEOUT=30\nRETRIES=3\n")
+    gb.commit("Try mistral as default", "conflict side (no keys)")
+    gb.tick += 1
+    p = gb.git("merge", "--no-ff", "-m", "Merge branch 'topic/model-switch'", "topic/model-switch", check=False)
+    if p.returncode == 0:
+        sys.exit("internal error: expected a merge conflict")
+    resolved = "# runtime settings\nMODEL=claude-3-5-sonnet\nFALLBACK_MODEL=mistral-large\n" + \
+        "".join(env_line(e) + "\n" for e in conflict_keys) + "TIMEOUT=30\nRETRIES=3\n"
+    gb.write("config/runtime.env", resolved)
+    for e in conflict_keys:
+        plant_scen[(e.idx, "config/runtime.env")] = "merge conflict resolution"
+        e.scenario = "merge conflict resolution"
+    gb.git("add", "config/runtime.env")
+    gb.git("commit", "-q", "--no-edit", "-m", "Merge branch 'topic/model-switch'")
+    merge_sha = gb.head()
+    gb.commits.append((merge_sha, "conflicted merge, resolution adds keys"))
+    gb.git("branch", "-q", "-D", "topic/model-switch")
+
+    # move + edit in one commit
+    for path, text, grp in mv_files:
+        dest = unique_path(rng.choice(["workers", "services/worker", "ops"]) + "/" + path.lstrip("."))
+        os.makedirs(os.path.dirname(os.path.join(out, dest)), exist_ok=True)
+        gb.git("mv", path, dest)
+        cur = gb.read(dest)
+        gb.write(dest, cur + ("\r\n" if cur.endswith("\r\n") else "\n"))
+        for e in grp:
+            plant_scen[(e.idx, dest)] = "moved+edited: new path"
+    gb.commit("Reorganise worker configuration", "moved+edited (move)")
+    persistent_commit(5, "Add vector database config")
+    for path, _, _ in del_files_2:
+        gb.git("rm", "-q", path)
+    gb.commit("Remove notebooks with credentials", "deleted-later (delete)")
+
+    # touch all 220+ files again
+    for p in mass_paths:
+        cur = gb.read(p)
+        if p.endswith(".py") or any(p == mp for mp, _, _ in mass_files):
+            gb.write(p, "# SPDX-License-Identifier: Apache-2.0\n" + cur)
+    for path, text, grp in mass_files:
+        for e in grp:
+            plant_scen[(e.idx, path)] = "mass commit (200+ files), re-touched by a 200+ file commit"
+    gb.commit("Add SPDX headers to vendored sources", "mass commit (edit 220+ files)")
+
+    # the same key at several paths
+    cfiles = make_files(copies, "same key at several paths (same commit)")
+    for path, text, grp in cfiles:
+        gb.write(path, text)
+        dest = unique_path("deploy/backup/" + path.lstrip("."))
+        gb.write(dest, text)
+        for e in grp:
+            plant_scen[(e.idx, dest)] = "same key at several paths (same commit)"
+    gb.commit("Add config backups", "copies (same commit)")
+    later = make_files(copies_later, "copied later: original path")
+    put(later)
+    gb.commit("Add staging settings", "copies (original)")
+    persistent_commit(6, "Add embedding provider config")
+    for path, text, grp in later:
+        dest = unique_path("staging/" + path.lstrip("."))
+        gb.write(dest, gb.read(path))
+        for e in grp:
+            plant_scen[(e.idx, dest)] = "copied later: copy path"
+    gb.commit("Copy settings for staging", "copies (copy)")
+
+    # lightweight tag on a deleted branch
+    gb.git("checkout", "-q", "-b", "hotfix/ci-token")
+    put(make_files(tagged[4:], "tag on deleted branch"))
+    gb.commit("Hotfix: CI token", "tagged (lightweight), branch deleted")
+    gb.git("tag", "backup/hotfix-ci-token")
+    gb.git("checkout", "-q", "main")
+    gb.git("branch", "-q", "-D", "hotfix/ci-token")
+
+    remove_lines(lr_files_2)
+    gb.commit("Read keys from the environment instead", "line-removed (remove)")
+
+    # negatives change over time
+    nrng2 = random.Random(rng.random())
+    gb.write("package-lock.json", neg_lockfiles(nrng2)["package-lock.json"])
+    gb.git("rm", "-q", "docs/git-log.txt")
+    gb.commit("Bump dependencies; drop stale git log dump", "negatives (update/delete)")
+
+    # binary file with keys inside
+    recs = [env_line(e).encode() for e in binary_keys]
+    blob = bytearray(b"SQLite format 3\x00" + (4096).to_bytes(2, "big") + b"\x01\x01\x00\x40\x20\x20")
+    blob += bytes(100 - len(blob))
+    blob += b"\x0d\x00\x00\x00\x02\x0f\x00\x00" + b"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT)"
+    noise = bytes(b for b in rbytes(rng, 6000) if b not in (0x0a, 0x0d))
+    blob += noise[:1500] + bytes(600)
+    for r in recs:
+        blob += b"\x00\x00\x81\x17\x03" + r + b"\x00" + bytes(rng.randint(40, 300))
+    blob += noise[1500:]
+    blob += bytes((-len(blob)) % 4096)
+    gb.write("data/app.db", bytes(blob))
+    used_paths.add("data/app.db")
+    for e in binary_keys:
+        plant_scen[(e.idx, "data/app.db")] = "binary file (SQLite-like)"
+        e.scenario = "binary file (SQLite-like)"
+    gb.commit("Add seeded local database", "binary file")
+
+    for i in range(7, 12):
+        persistent_commit(i, rng.choice(["Add", "Configure", "Wire up"]) + " " + rng.choice(["analytics", "speech", "image", "agent", "eval", "billing"]) + " providers (%d)" % i)
+        if i % 2:
+            filler_commit("Notes from planning session %d" % i)
+
+    # stash entry with a key in a tracked file (last: it resets the work tree)
+    gb.tick += 1
+    cur = gb.read("config/runtime.env")
+    gb.write("config/runtime.env", cur + "".join(env_line(e) + "\n" for e in stash_keys))
+    for e in stash_keys:
+        plant_scen[(e.idx, "config/runtime.env")] = "stash entry"
+        e.scenario = "stash entry"
+    gb.git("stash", "push", "-q", "-m", "wip: try new providers")
+    stash_sha = gb.git("rev-parse", "refs/stash").stdout.decode().strip()
+    gb.commits.append((stash_sha, "stash entry (work tree commit)"))
+
+    # 2. labels from the real history ---------------------------------------------------------
+    by_anchor = [(e.anchor, e) for e in entries]
+    notes = dict(gb.commits)
+    log = gb.git("log", "--all", "--format=%H %ct %P").stdout.decode().split("\n")
+    order = []
+    for ln in log:
+        if ln.strip():
+            parts = ln.split()
+            order.append((int(parts[1]), parts[0], parts[2:]))
+    # stable, parents first: committer time, then topological position
+    topo = gb.git("rev-list", "--all", "--topo-order", "--reverse").stdout.decode().split()
+    tpos = {c: i for i, c in enumerate(topo)}
+    order.sort(key=lambda t: (t[0], tpos.get(t[1], 0)))
+    trees = {}
+
+    def tree(c):
+        if c not in trees:
+            out_ = gb.git("ls-tree", "-r", "-z", c).stdout.decode("utf-8", errors="surrogateescape")
+            m = {}
+            for rec in out_.split("\0"):
+                if rec:
+                    meta, path = rec.split("\t", 1)
+                    m[path] = meta.split()[2]
+            trees[c] = m
+        return trees[c]
+
+    introduced = []   # (commit, path, blob)
+    for _, c, parents in order:
+        t = tree(c)
+        pts = [tree(p) for p in parents]
+        for path, blob in sorted(t.items()):
+            if all(pt.get(path) != blob for pt in pts):
+                introduced.append((c, path, blob))
+    blobs = {}
+    need = sorted({b for _, _, b in introduced})
+    p = subprocess.run(["git", "cat-file", "--batch"], cwd=out, input="".join(b + "\n" for b in need).encode(),
+                       stdout=subprocess.PIPE, check=True)
+    data, pos = p.stdout, 0
+    for b in need:
+        nl = data.index(b"\n", pos)
+        size = int(data[pos:nl].split()[2])
+        blobs[b] = data[nl + 1:nl + 1 + size]
+        pos = nl + 1 + size + 1
+    labels = {}
+    unplanted = []
+    seen_blobs = set()
+    for c, path, b in introduced:
+        raw = blobs[b]
+        binary = b"\x00" in raw[:8000]
+        text = raw.decode("latin-1") if binary else raw.decode("utf-8", errors="replace")
+        norm = text.replace("\r\n", "\n")
+        here = []
+        for anchor, e in by_anchor:
+            if anchor not in norm:
+                continue
+            loc = locate(e, norm)
+            if loc is None:
+                continue
+            here.append(loc["secret"])
+            key = (e.idx, path)
+            if key in labels:
+                continue
+            labels[key] = {"kind": e.kind.id, "category": e.kind.category, "secret": loc["secret"], "path": path,
+                           "line": None if binary else loc["line"], "end_line": None if binary else loc["end_line"],
+                           "commit": c, "commit_note": notes.get(c, ""),
+                           "scenario": plant_scen.get(key, getattr(e, "scenario", "?") + " (unplanned path)"),
+                           "structural": e.kind.structural, "needs_context": e.kind.needs_context, "binary": binary,
+                           "removed_from_head": None}
+        if binary or (b in seen_blobs):
+            continue
+        seen_blobs.add(b)
+        for kind in kinds:
+            for m in kind.regex.finditer(norm):
+                sec = m.group(1)
+                if any(sec in h or h in sec or norm_secret(sec) in norm_secret(h) for h in here):
+                    continue
+                line = line_of(norm, m.start(1))
+                if kind.needs_context and not any(kw in norm.split("\n")[line - 1].lower() for kw in kind.keywords):
+                    continue
+                unplanted.append({"kind": kind.id, "path": path, "commit": c, "line": line, "secret": sec[:200]})
+    head_tree = tree(gb.head())
+    for lab in labels.values():
+        lab["removed_from_head"] = lab["path"] not in head_tree or lab["secret"].split("\n")[0] not in \
+            blobs.get(head_tree[lab["path"]], b"").decode("latin-1")
+    labs = sorted(labels.values(), key=lambda l: (l["path"], l["line"] or 0, l["kind"]))
+    planted_idx = {k[0] for k in labels}
+    unlabelled = [e.kind.id for e in entries if e.idx not in planted_idx and e.kind.id not in rejected]
+
+    ncommits = len(set(topo))
+    refs = gb.git("for-each-ref", "--format=%(refname) %(objectname)").stdout.decode().split("\n")
+    doc = {"version": 1, "generator": "scripts/eval-corpus.py generate-git", "seed": args.seed,
+           "formats": os.path.relpath(formats, REPO_ROOT), "repo": out, "commits": ncommits,
+           "refs": [r for r in refs if r], "labels": labs,
+           "commit_notes": [{"commit": c, "note": n} for c, n in gb.commits],
+           "negatives": sorted(negatives), "reference_regex_hits_unplanted": unplanted,
+           "rejected": rejected, "unlabelled_entries": unlabelled}
+    with open(labels_path, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=1)
+        fh.write("\n")
+    scen = {}
+    for l in labs:
+        scen[l["scenario"]] = scen.get(l["scenario"], 0) + 1
+    print("wrote %s: %d commits (incl. the 2 stash commits), %d labels for %d planted keys, %d kinds; labels in %s"
+          % (out, ncommits, len(labs), len(planted_idx), len({l['kind'] for l in labs}), labels_path))
+    print("scenarios: " + "; ".join("%s=%d" % kv for kv in sorted(scen.items())))
+    print("refs: " + ", ".join(r.split()[0] for r in refs if r))
+    print("biggest commit touches %d files" % max(len(gb.git("diff-tree", "-r", "--no-commit-id", "--name-only", "--root", c).stdout.split()) for c in topo))
+    print("reference-regex hits outside planted keys: %d" % len(unplanted))
+    if rejected:
+        print("rejected plants: %s" % ", ".join(rejected))
+    if stats.get("ambiguous_anchor"):
+        print("WARNING: no unique anchor for: %s" % ", ".join(stats["ambiguous_anchor"]))
+    if unlabelled:
+        print("WARNING: planted but unlabelled: %s" % ", ".join(unlabelled))
+    return 0
+
+
+# --------------------------------------------------------------------------------------
+# evaluate-git
+# --------------------------------------------------------------------------------------
+
+def evaluate_git(args):
+    repo = os.path.abspath(args.repo)
+    with open(args.labels, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    cmd = [args.leakward, "git", "--no-config", "--format", "json", "--show-secrets", repo]
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=args.timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        print("error: could not run %s: %s" % (args.leakward, exc))
+        return 2
+    if proc.returncode not in (0, 1):
+        print("error: leakward exited with %d" % proc.returncode)
+        print(proc.stderr.decode(errors="replace")[-4000:])
+        return 2
+    try:
+        report = json.loads(proc.stdout.decode("utf-8", errors="replace"))
+    except ValueError as exc:
+        print("error: leakward output is not JSON: %s" % exc)
+        print(proc.stdout.decode(errors="replace")[:2000])
+        return 2
+    findings = report.get("findings") or []
+    for f in findings:
+        f["_path"] = norm_path(f.get("path") or "", repo)
+    notes = {c["commit"]: c["note"] for c in doc.get("commit_notes", [])}
+
+    def cdesc(c):
+        return "%s%s" % ((c or "?")[:10], (" (%s)" % notes[c]) if c in notes else "")
+
+    labels = doc["labels"]
+    negatives = set(doc.get("negatives", []))
+    by_path = {}
+    for i, f in enumerate(findings):
+        by_path.setdefault(f["_path"], []).append(i)
+
+    def same_key(lab, f, with_line):
+        if not secret_match(lab["secret"], f.get("secret"), lab["structural"]):
+            return False
+        if with_line and lab.get("line") is not None:
+            return line_match(lab, f, lab["structural"])
+        return True
+
+    exact_used, path_used = set(), set()
+    found, found_path, missed = [], [], []
+    for lab in labels:
+        exact = [i for i in by_path.get(lab["path"], []) if findings[i].get("commit") == lab["commit"] and same_key(lab, findings[i], True)]
+        anyc = [i for i in by_path.get(lab["path"], []) if same_key(lab, findings[i], False)]
+        exact_used.update(exact)
+        path_used.update(anyc)
+        if exact:
+            found.append(lab)
+        else:
+            lab = dict(lab)
+            lab["_other"] = [findings[i] for i in anyc]
+            missed.append(lab)
+        if anyc:
+            found_path.append(lab)
+
+    def pct(a, b):
+        return "%.1f%%" % (100.0 * a / b) if b else "n/a"
+
+    tool = report.get("tool") or {}
+    st = report.get("stats") or {}
+    print("leakward %s git on %s (%d commits in corpus)" % (tool.get("version", "?"), repo, doc.get("commits", 0)))
+    print("findings: %d (exit code %d); stats: %s" % (len(findings), proc.returncode,
+          ", ".join("%s=%s" % (k, v) for k, v in st.items() if not isinstance(v, (list, dict)))))
+    if st.get("warnings"):
+        print("warnings: %s" % st["warnings"][:10])
+    n = len(labels)
+    print("\nRECALL with the right introducing commit: %d/%d = %s" % (len(found), n, pct(len(found), n)))
+    print("RECALL by path (any commit):              %d/%d = %s" % (len(found_path), n, pct(len(found_path), n)))
+    scen = {}
+    for lab in labels:
+        scen.setdefault(lab["scenario"], [0, 0, 0])[2] += 1
+    for lab in found:
+        scen[lab["scenario"]][0] += 1
+    for lab in found_path:
+        scen[lab["scenario"]][1] += 1
+    print("  by scenario (right commit / by path / labels):")
+    for s, (a, b, c) in sorted(scen.items()):
+        print("    %-62s %3d / %3d / %3d" % (s, a, b, c))
+
+    print("\nMISSES by scenario (%d):" % len(missed))
+    groups = {}
+    for lab in missed:
+        groups.setdefault(lab["scenario"], []).append(lab)
+    for s in sorted(groups):
+        print("  [%s] %d" % (s, len(groups[s])))
+        for lab in sorted(groups[s], key=lambda l: (l["path"], l["kind"])):
+            if lab["_other"]:
+                why = "reported at %s" % ", ".join(sorted({cdesc(f.get("commit")) for f in lab["_other"]}))
+            else:
+                near = [findings[i] for i in by_path.get(lab["path"], []) if lab.get("line") is None
+                        or findings[i].get("line") == lab["line"]]
+                why = "not reported" + (" (same path/line: %s %r)" % (near[0].get("rule_id"), (near[0].get("secret") or "")[:40]) if near else "")
+            print("    %-40s %s:%s  label %s  -> %s" % (lab["kind"], lab["path"], lab["line"] if lab["line"] is not None else "-",
+                                                      cdesc(lab["commit"]), why))
+
+    wrong = [i for i in sorted(path_used - exact_used)]
+    wrong_real = [i for i in wrong if not any(l["path"] == findings[i]["_path"] and same_key(l, findings[i], False) for l in found)]
+    dup = [i for i in wrong if i not in wrong_real]
+    print("\nWRONG ATTRIBUTION (right secret and path, different commit; label not found at its commit): %d" % len(wrong_real))
+    for i in wrong_real:
+        f = findings[i]
+        labs = [l for l in labels if l["path"] == f["_path"] and same_key(l, f, False)]
+        print("  %s:%s  %s  reported %s, label %s" % (f["_path"], f.get("line"), f.get("rule_id"), cdesc(f.get("commit")),
+                                                      cdesc(labs[0]["commit"]) if labs else "?"))
+    print("DUPLICATES (right secret and path, another commit, label also found at its own commit): %d" % len(dup))
+    for i in dup[:30]:
+        f = findings[i]
+        print("  %s:%s  %s  at %s" % (f["_path"], f.get("line"), f.get("rule_id"), cdesc(f.get("commit"))))
+
+    rest = [i for i in range(len(findings)) if i not in path_used]
+    incidental, ref_hits, fps = [], [], []
+    unpl = doc.get("reference_regex_hits_unplanted", [])
+    for i in rest:
+        f = findings[i]
+        sec = f.get("secret") or ""
+        if f["_path"] not in negatives and any(l["path"] == f["_path"] and (secret_match(l["secret"], sec, True)) for l in labels):
+            incidental.append(i)
+        elif any(u["path"] == f["_path"] and (u["secret"] == sec[:200] or secret_match(u["secret"], sec, True)) for u in unpl):
+            ref_hits.append(i)
+        else:
+            fps.append(i)
+    print("\nFALSE POSITIVES (finding matches no label): %d" % len(fps))
+    for i in fps:
+        f = findings[i]
+        print("  %s:%s  %s  %r  at %s%s" % (f["_path"], f.get("line"), f.get("rule_id"), (f.get("secret") or "")[:70],
+                                          cdesc(f.get("commit")), "  [negative file]" if f["_path"] in negatives else ""))
+    print("other findings: %d inside/overlapping a planted key (other rule on the same key), %d on unplanted reference-regex hits"
+          % (len(incidental), len(ref_hits)))
+    for i in ref_hits:
+        f = findings[i]
+        print("  ref-hit %s:%s  %s  %r" % (f["_path"], f.get("line"), f.get("rule_id"), (f.get("secret") or "")[:70]))
+    return 0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -1794,10 +2586,23 @@ def main(argv=None):
     e.add_argument("--timeout", type=int, default=600)
     e.add_argument("--scan-arg", action="append", metavar="ARG",
                    help="extra argument for `leakward scan` (repeatable), e.g. --scan-arg=--rules --scan-arg=DIR")
+    gg = sub.add_parser("generate-git", help="build a labelled git repository in OUTDIR; labels go to OUTDIR/../<name>-labels.json")
+    gg.add_argument("outdir")
+    gg.add_argument("--seed", type=int, default=1)
+    gg.add_argument("--formats", default=None, help="path of ai-key-formats.json (default: %s relative to the repo root)" % DEFAULT_FORMATS)
+    eg = sub.add_parser("evaluate-git", help="run `leakward git` on REPO and score it against LABELS")
+    eg.add_argument("repo")
+    eg.add_argument("labels")
+    eg.add_argument("--leakward", required=True, help="path of the leakward binary")
+    eg.add_argument("--timeout", type=int, default=600)
     args = ap.parse_args(argv)
     if args.cmd == "generate":
         generate(args)
         return 0
+    if args.cmd == "generate-git":
+        return generate_git(args)
+    if args.cmd == "evaluate-git":
+        return evaluate_git(args)
     return evaluate(args)
 
 
