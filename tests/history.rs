@@ -794,4 +794,36 @@ fn a_missing_object_is_an_error_naming_it_or_a_warning_with_keep_going() {
         .unwrap_err()
         .to_string();
     assert!(message.contains(&tree), "{message}");
+    let output = history(&repo.root, &keep_going);
+    assert_eq!(
+        rows(&output),
+        vec![row("groq-api-key", "keep.env", 1, &keep, &keep_date, 0)]
+    );
+    assert!(
+        output
+            .stats
+            .warnings
+            .iter()
+            .any(|w| w.contains(&tree) && w.ends_with("its changes were not scanned")),
+        "{:?}",
+        output.stats.warnings
+    );
+
+    // A ref to a commit that does not exist.
+    let ghost = "1234567890abcdef1234567890abcdef12345678";
+    std::fs::write(
+        repo.root.join(".git/refs/heads/ghost"),
+        format!("{ghost}\n"),
+    )
+    .unwrap();
+    let message = scan(&repo.root, &options(2), &Scanner::new(rules()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains(&format!("cannot read ref refs/heads/ghost ({ghost})")),
+        "{message}"
+    );
+    let output = history(&repo.root, &keep_going);
+    assert_eq!(rows(&output).len(), 1);
+    assert!(output.stats.warnings.iter().any(|w| w.contains(ghost)));
 }

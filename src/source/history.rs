@@ -181,7 +181,7 @@ fn walk(
             .map_err(|e| format!("cannot walk from `{branch}`: {}", e.message()))?;
     }
     if from_refs {
-        for start in starting_commits(repo, warnings)? {
+        for start in starting_commits(repo, options.keep_going, warnings)? {
             revwalk
                 .push(start)
                 .map_err(|e| format!("cannot walk from commit {start}: {}", e.message()))?;
@@ -231,7 +231,14 @@ fn push_range(
 }
 
 /// The commits every ref points at (peeling tags), each stash entry, and a detached `HEAD`.
-fn starting_commits(repo: &Repository, warnings: &mut Vec<String>) -> Result<Vec<Oid>, String> {
+///
+/// A ref whose object is missing is an error (a warning with `keep_going`); a stash reflog
+/// entry whose commit is gone (pruned after `git stash drop`) is only a warning.
+fn starting_commits(
+    repo: &Repository,
+    keep_going: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Oid>, String> {
     let mut starts = Vec::new();
     let references = repo
         .references()
@@ -239,26 +246,34 @@ fn starting_commits(repo: &Repository, warnings: &mut Vec<String>) -> Result<Vec
     for reference in references {
         let reference = reference.map_err(|e| format!("cannot list refs: {}", e.message()))?;
         let name = String::from_utf8_lossy(reference.name_bytes()).into_owned();
+        // Peels annotated tags down to what they tag; tags of trees or blobs carry no history.
         match reference.peel(ObjectType::Any) {
-            Ok(object) => {
-                if let Ok(commit) = object.peel_to_commit() {
-                    starts.push(commit.id());
+            Ok(object) if object.kind() == Some(ObjectType::Commit) => starts.push(object.id()),
+            Ok(_) => {}
+            Err(e) => {
+                let target = reference
+                    .target()
+                    .map_or_else(String::new, |id| format!(" ({id})"));
+                let message = format!("cannot read ref {name}{target}: {}", e.message());
+                if !keep_going {
+                    return Err(message);
                 }
-                // Tags of trees or blobs carry no history; they are left out.
+                warnings.push(format!("{message}; it was skipped"));
             }
-            Err(e) => warnings.push(format!(
-                "ref {name} cannot be read and was skipped: {}",
-                e.message()
-            )),
         }
     }
     if let Ok(reflog) = repo.reflog("refs/stash") {
-        starts.extend(
-            reflog
-                .iter()
-                .map(|entry| entry.id_new())
-                .filter(|id| !id.is_zero()),
-        );
+        for id in reflog.iter().map(|entry| entry.id_new()) {
+            if id.is_zero() {
+                continue;
+            }
+            match repo.find_commit(id) {
+                Ok(_) => starts.push(id),
+                Err(_) => {
+                    warnings.push(format!("stash entry {id} no longer exists; it was skipped"))
+                }
+            }
+        }
     }
     if repo.head_detached().unwrap_or(false) {
         if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
