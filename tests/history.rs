@@ -571,6 +571,16 @@ fn range_branch_and_since_limit_the_commits() {
     assert_eq!(output.stats.commits_scanned, 2);
     assert_eq!(output.stats.files_scanned, 2);
 
+    // Symmetric difference: f1 on one side, c2 and c3 on the other.
+    let symmetric = HistoryOptions {
+        range: Some("feature...main".into()),
+        ..options(0)
+    };
+    let output = history(&repo.root, &symmetric);
+    let found: Vec<String> = rows(&output).into_iter().map(|r| r.path).collect();
+    assert_eq!(found, ["c.env", "b.env", "d.env"]);
+    assert_eq!(output.stats.commits_scanned, 3);
+
     let branch = HistoryOptions {
         branch: Some("feature".into()),
         ..options(2)

@@ -610,7 +610,8 @@ fn attribute(
                     metadata.entry(commit).or_insert(meta)
                 }
             };
-            let shown = String::from_utf8_lossy(path).replace('\\', "/");
+            // Git paths are already `/`-separated; a backslash is part of a file name.
+            let shown = String::from_utf8_lossy(path).into_owned();
             for finding in &blob_findings {
                 let mut placed = finding.clone();
                 placed.path = shown.clone();
