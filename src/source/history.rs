@@ -41,7 +41,8 @@ pub struct HistoryOptions {
     /// Only commits whose committer date is at or after this: `YYYY-MM-DD` (UTC midnight) or
     /// RFC 3339 (`2026-01-02T03:04:05Z`, `2026-01-02T03:04:05+02:00`).
     pub since: Option<String>,
-    /// Only commits reachable from this ref or revision instead of from every ref.
+    /// Only commits reachable from this ref or revision instead of from every ref (with
+    /// `range` as well, the commits of both are scanned).
     pub branch: Option<String>,
     /// Worker threads; 0 means one per CPU.
     pub threads: usize,
