@@ -341,42 +341,59 @@ fn introductions(
     };
     let mut blob_index: HashMap<Oid, u32> = HashMap::new();
     let mut path_index: HashMap<Vec<u8>, u32> = HashMap::new();
+    let mut intern = |index: usize, work: CommitWork| -> Result<(), String> {
+        let introduced = match work {
+            Ok(Some(introduced)) => introduced,
+            Ok(None) => return Ok(()),
+            Err(message) if keep_going => {
+                warnings.push(format!("{message}; its changes were not scanned"));
+                history.commits_included += 1;
+                return Ok(());
+            }
+            Err(message) => return Err(message),
+        };
+        history.commits_included += 1;
+        let commit = index_u32(index)?;
+        for (blob, path) in introduced {
+            let next_blob = index_u32(history.blobs.len())?;
+            let blob = *blob_index.entry(blob).or_insert_with(|| {
+                history.blobs.push(blob);
+                next_blob
+            });
+            let path = match path_index.get(&path) {
+                Some(&known) => known,
+                None => {
+                    let next_path = index_u32(history.paths.len())?;
+                    history.paths.push(path.clone());
+                    path_index.insert(path, next_path);
+                    next_path
+                }
+            };
+            history.introductions.push((blob, commit, path));
+        }
+        Ok(())
+    };
+    let chunks = commits.len().div_ceil(COMMIT_BATCH);
     in_parallel(
         git_dir,
-        commits.len(),
-        COMMIT_BATCH,
+        chunks,
+        1,
         threads,
         |_| (),
-        |repo, (), index| -> CommitWork { commit_introductions(repo, commits[index], since) },
-        |index, work| {
-            let introduced = match work {
-                Ok(Some(introduced)) => introduced,
-                Ok(None) => return Ok(()),
-                Err(message) if keep_going => {
-                    warnings.push(format!("{message}; its changes were not scanned"));
-                    history.commits_included += 1;
-                    return Ok(());
-                }
-                Err(message) => return Err(message),
-            };
-            history.commits_included += 1;
-            let commit = index_u32(index)?;
-            for (blob, path) in introduced {
-                let next_blob = index_u32(history.blobs.len())?;
-                let blob = *blob_index.entry(blob).or_insert_with(|| {
-                    history.blobs.push(blob);
-                    next_blob
-                });
-                let path = match path_index.get(&path) {
-                    Some(&known) => known,
-                    None => {
-                        let next_path = index_u32(history.paths.len())?;
-                        history.paths.push(path.clone());
-                        path_index.insert(path, next_path);
-                        next_path
-                    }
-                };
-                history.introductions.push((blob, commit, path));
+        |repo, (), chunk| -> Vec<(usize, CommitWork)> {
+            // Neighbouring commits share most trees: one cache per chunk of them.
+            let mut trees = TreeCache::new(repo);
+            let start = chunk * COMMIT_BATCH;
+            (start..commits.len().min(start + COMMIT_BATCH))
+                .map(|index| {
+                    let work = commit_introductions(repo, &mut trees, commits[index], since);
+                    (index, work)
+                })
+                .collect()
+        },
+        |_, chunk| {
+            for (index, work) in chunk {
+                intern(index, work)?;
             }
             Ok(())
         },
@@ -384,28 +401,62 @@ fn introductions(
     Ok(history)
 }
 
+/// Trees read while diffing a run of neighbouring commits, by id.
+struct TreeCache<'r> {
+    repo: &'r Repository,
+    trees: HashMap<Oid, Tree<'r>>,
+}
+
+impl<'r> TreeCache<'r> {
+    /// Trees kept at most; a chunk of 64 commits rarely reads more than a few hundred.
+    const CAPACITY: usize = 4096;
+
+    fn new(repo: &'r Repository) -> TreeCache<'r> {
+        TreeCache {
+            repo,
+            trees: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, id: Oid) -> std::result::Result<Tree<'r>, git2::Error> {
+        if let Some(tree) = self.trees.get(&id) {
+            return Ok(tree.clone());
+        }
+        let tree = self.repo.find_tree(id)?;
+        if self.trees.len() >= Self::CAPACITY {
+            self.trees.clear();
+        }
+        self.trees.insert(id, tree.clone());
+        Ok(tree)
+    }
+}
 fn index_u32(index: usize) -> Result<u32, String> {
     u32::try_from(index).map_err(|_| "history too large: more than 4 billion entries".to_string())
 }
 
 /// The (blob, path) pairs `commit_id` introduces; `None` if it is older than `since`.
-fn commit_introductions(repo: &Repository, commit_id: Oid, since: Option<i64>) -> CommitWork {
+fn commit_introductions<'r>(
+    repo: &'r Repository,
+    trees: &mut TreeCache<'r>,
+    commit_id: Oid,
+    since: Option<i64>,
+) -> CommitWork {
     let commit = repo
         .find_commit(commit_id)
         .map_err(|e| format!("cannot read commit {commit_id}: {}", e.message()))?;
     if since.is_some_and(|since| commit.committer().when().seconds() < since) {
         return Ok(None);
     }
-    let tree = commit.tree().map_err(|e| {
+    let tree = trees.get(commit.tree_id()).map_err(|e| {
         format!(
             "cannot read tree {} of commit {commit_id}: {}",
             commit.tree_id(),
             e.message()
         )
     })?;
-    let read_parent_tree = |parent: Oid| -> std::result::Result<Tree<'_>, String> {
+    let read_parent_tree = |trees: &mut TreeCache<'r>, parent: Oid| {
         repo.find_commit(parent)
-            .and_then(|p| p.tree())
+            .and_then(|p| trees.get(p.tree_id()))
             .map_err(|e| {
                 format!(
                     "cannot read parent {parent} of commit {commit_id}: {}",
@@ -414,20 +465,23 @@ fn commit_introductions(repo: &Repository, commit_id: Oid, since: Option<i64>) -
             })
     };
     let mut parents = commit.parent_ids();
-    let first = parents.next().map(read_parent_tree).transpose()?;
+    let first = parents
+        .next()
+        .map(|parent| read_parent_tree(trees, parent))
+        .transpose()?;
     let mut introduced = Vec::new();
     let mut path = Vec::new();
-    changed_blobs(repo, first.as_ref(), &tree, &mut path, &mut introduced)
+    changed_blobs(trees, first.as_ref(), &tree, &mut path, &mut introduced)
         .map_err(|e| format!("commit {commit_id}: {e}"))?;
     for parent in parents {
         if introduced.is_empty() {
             break;
         }
         // A merge introduces only what differs from every parent: the conflict resolution.
-        let parent_tree = read_parent_tree(parent)?;
+        let parent_tree = read_parent_tree(trees, parent)?;
         let mut against_parent = Vec::new();
         changed_blobs(
-            repo,
+            trees,
             Some(&parent_tree),
             &tree,
             &mut path,
@@ -443,7 +497,7 @@ fn commit_introductions(repo: &Repository, commit_id: Oid, since: Option<i64>) -
 /// Appends the blobs of `new` (under `path`) that `old` does not have at the same path,
 /// descending only into subtrees whose ids differ.
 fn changed_blobs(
-    repo: &Repository,
+    trees: &mut TreeCache<'_>,
     old: Option<&Tree<'_>>,
     new: &Tree<'_>,
     path: &mut Vec<u8>,
@@ -471,7 +525,7 @@ fn changed_blobs(
         if kind == Some(ObjectType::Blob) {
             out.push((id, path.clone()));
         } else {
-            let subtree = repo.find_tree(id).map_err(|e| {
+            let subtree = trees.get(id).map_err(|e| {
                 format!(
                     "cannot read tree {id} at {}: {}",
                     String::from_utf8_lossy(path),
@@ -479,18 +533,16 @@ fn changed_blobs(
                 )
             })?;
             let old_subtree = match previous {
-                Some((old_id, Some(ObjectType::Tree))) => {
-                    Some(repo.find_tree(old_id).map_err(|e| {
-                        format!(
-                            "cannot read tree {old_id} at {}: {}",
-                            String::from_utf8_lossy(path),
-                            e.message()
-                        )
-                    })?)
-                }
+                Some((old_id, Some(ObjectType::Tree))) => Some(trees.get(old_id).map_err(|e| {
+                    format!(
+                        "cannot read tree {old_id} at {}: {}",
+                        String::from_utf8_lossy(path),
+                        e.message()
+                    )
+                })?),
                 _ => None,
             };
-            changed_blobs(repo, old_subtree.as_ref(), &subtree, path, out)?;
+            changed_blobs(trees, old_subtree.as_ref(), &subtree, path, out)?;
         }
         path.truncate(before);
     }
