@@ -40,26 +40,21 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 fn scan(args: ScanArgs) -> Result<i32> {
     let started = Instant::now();
-    let baseline = args
-        .report
-        .baseline
-        .as_deref()
-        .map(Baseline::load)
-        .transpose()?;
+    let baseline = load_baseline(&args.report)?;
     let (output, config) = scan_paths(&args.paths, &args.common)?;
     finish(output, &config, baseline.as_ref(), &args.report, started)
 }
 
 fn git(args: GitArgs) -> Result<i32> {
     let started = Instant::now();
-    let baseline = args
-        .report
-        .baseline
-        .as_deref()
-        .map(Baseline::load)
-        .transpose()?;
+    let baseline = load_baseline(&args.report)?;
     let (output, config) = scan_history(&args.history)?;
     finish(output, &config, baseline.as_ref(), &args.report, started)
+}
+
+/// The `--baseline` file, if one was given.
+fn load_baseline(args: &ReportArgs) -> Result<Option<Baseline>> {
+    Ok(args.baseline.as_deref().map(Baseline::load).transpose()?)
 }
 
 /// Filters the findings, writes the report and the stderr summary, and picks the exit code.
@@ -132,14 +127,19 @@ fn baseline(args: BaselineArgs) -> Result<i32> {
 
 /// Loads the configuration and rules for a repository and scans its history.
 fn scan_history(args: &HistoryArgs) -> Result<(SourceOutput, LoadedConfig)> {
-    let config = load_config(args.config.as_deref(), args.no_config, &args.repo)?;
-    let rules = load_rules(args.rules.as_deref(), &config)?;
+    let config = load_config(
+        args.setup.config.as_deref(),
+        args.setup.no_config,
+        &args.repo,
+    )?;
+    let rules = load_rules(args.setup.rules.as_deref(), &config)?;
     let scanner = Scanner::new(&rules);
     let options = HistoryOptions {
         range: args.range.clone(),
         since: args.since.clone(),
         branch: args.branch.clone(),
         threads: args
+            .setup
             .threads
             .or(config.threads)
             .unwrap_or_else(default_threads),
@@ -161,8 +161,12 @@ fn scan_paths(paths: &[PathBuf], common: &CommonScanArgs) -> Result<(SourceOutpu
     } else {
         paths[0].clone()
     };
-    let config = load_config(common.config.as_deref(), common.no_config, &start)?;
-    let rules = load_rules(common.rules.as_deref(), &config)?;
+    let config = load_config(
+        common.setup.config.as_deref(),
+        common.setup.no_config,
+        &start,
+    )?;
+    let rules = load_rules(common.setup.rules.as_deref(), &config)?;
     let scanner = Scanner::new(&rules);
     let mut output = if reads_stdin {
         source::stdin::scan(std::io::stdin().lock(), &scanner).context("reading standard input")?
@@ -170,6 +174,7 @@ fn scan_paths(paths: &[PathBuf], common: &CommonScanArgs) -> Result<(SourceOutpu
         let options = WalkOptions {
             no_ignore: common.no_ignore,
             threads: common
+                .setup
                 .threads
                 .or(config.threads)
                 .unwrap_or_else(default_threads),

@@ -26,18 +26,12 @@ pub enum Command {
     Rules(RulesArgs),
 }
 
-/// Options every scanning command shares: what to read and with which rules.
+/// Options of every scanning command: threads, configuration and rules.
 #[derive(Debug, Args)]
-pub struct CommonScanArgs {
+pub struct SetupArgs {
     /// Scanning threads (default: `[scan] threads`, or the number of CPUs).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// Also scan files that .gitignore and .ignore files exclude.
-    #[arg(long)]
-    pub no_ignore: bool,
-    /// Skip files larger than this (bytes, or with a K, M or G suffix).
-    #[arg(long, value_parser = parse_size)]
-    pub max_file_size: Option<u64>,
     /// Configuration file (default: .leakward.toml at the root of the scanned repository).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -47,6 +41,20 @@ pub struct CommonScanArgs {
     /// Use the rules in this file or directory instead of the built-in ones.
     #[arg(long)]
     pub rules: Option<PathBuf>,
+}
+
+/// Options of the commands that walk files: what to read, and the setup.
+#[derive(Debug, Args)]
+pub struct CommonScanArgs {
+    /// Also scan files that .gitignore and .ignore files exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip files larger than this (bytes, or with a K, M or G suffix).
+    #[arg(long, value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    /// Threads, configuration and rules.
+    #[command(flatten)]
+    pub setup: SetupArgs,
 }
 
 /// How to report, shared by `scan` and `git`.
@@ -101,18 +109,9 @@ pub struct HistoryArgs {
     /// Report unreadable objects as warnings and go on, instead of stopping (exit 2).
     #[arg(long)]
     pub keep_going: bool,
-    /// Scanning threads (default: `[scan] threads`, or the number of CPUs).
-    #[arg(long, short = 'j')]
-    pub threads: Option<usize>,
-    /// Configuration file (default: .leakward.toml at the repository's root).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Ignore any .leakward.toml.
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
-    /// Use the rules in this file or directory instead of the built-in ones.
-    #[arg(long)]
-    pub rules: Option<PathBuf>,
+    /// Threads, configuration and rules.
+    #[command(flatten)]
+    pub setup: SetupArgs,
 }
 
 /// Options of `leakward git`.
