@@ -11,7 +11,14 @@ use std::process::Command;
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.name=Ada Demo", "-c", "user.email=ada@example.invalid", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=Ada Demo",
+            "-c",
+            "user.email=ada@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .env("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z")
         .env("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z")
@@ -37,7 +44,11 @@ fn repo_with_deleted_key(k: &FakeKeys) -> tempfile::TempDir {
 fn a_deleted_key_is_found_with_its_commit_in_every_format() {
     let k = FakeKeys::new(60);
     let dir = repo_with_deleted_key(&k);
-    let output = leakward().args(["git", "--no-config", "--format", "json"]).arg(dir.path()).output().unwrap();
+    let output = leakward()
+        .args(["git", "--no-config", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let finding = &document["findings"][0];
@@ -51,18 +62,40 @@ fn a_deleted_key_is_found_with_its_commit_in_every_format() {
     assert_eq!(finding["commit"].as_str().unwrap().len(), 40);
     assert_eq!(document["stats"]["commits_scanned"], 2);
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("scanned 1 distinct blob from 2 commits"), "{stderr}");
+    assert!(
+        stderr.contains("scanned 1 distinct blob from 2 commits"),
+        "{stderr}"
+    );
 
-    let text = leakward().args(["git", "--no-config"]).arg(dir.path()).output().unwrap().stdout;
+    let text = leakward()
+        .args(["git", "--no-config"])
+        .arg(dir.path())
+        .output()
+        .unwrap()
+        .stdout;
     let text = String::from_utf8(text).unwrap();
-    assert!(text.contains("commit ") && text.contains("by Ada Demo <ada@example.invalid> on 2026-01-02T03:04:05Z: Add settings"), "{text}");
+    assert!(
+        text.contains("commit ")
+            && text.contains(
+                "by Ada Demo <ada@example.invalid> on 2026-01-02T03:04:05Z: Add settings"
+            ),
+        "{text}"
+    );
     assert!(!text.contains(&k.groq));
 
-    let sarif = leakward().args(["git", "--no-config", "--format", "sarif"]).arg(dir.path()).output().unwrap().stdout;
+    let sarif = leakward()
+        .args(["git", "--no-config", "--format", "sarif"])
+        .arg(dir.path())
+        .output()
+        .unwrap()
+        .stdout;
     let sarif: serde_json::Value = serde_json::from_slice(&sarif).unwrap();
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["properties"]["commit"], finding["commit"]);
-    assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "app/.env");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "app/.env"
+    );
 }
 
 #[test]
@@ -77,34 +110,119 @@ fn a_history_baseline_suppresses_old_leaks_and_reports_new_ones() {
         .assert()
         .code(0)
         .stderr(contains("wrote 1 baseline entry"));
-    common::write(dir.path(), "src/client.py", format!("client = Mistral(api_key=\"{}\")\n", k.mistral));
+    common::write(
+        dir.path(),
+        "src/client.py",
+        format!("client = Mistral(api_key=\"{}\")\n", k.mistral),
+    );
     git(dir.path(), &["add", "src/client.py"]);
     git(dir.path(), &["commit", "-qm", "Add client"]);
-    let output = leakward().args(["git", "--no-config", "--format", "jsonl", "--baseline"]).arg(&baseline).arg(dir.path()).output().unwrap();
+    let output = leakward()
+        .args(["git", "--no-config", "--format", "jsonl", "--baseline"])
+        .arg(&baseline)
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["rule_id"], "mistral-api-key");
     assert_eq!(lines[0]["commit_summary"], "Add client");
-    assert!(String::from_utf8(output.stderr).unwrap().contains("1 suppressed (1 baseline)"));
+    assert!(String::from_utf8(output.stderr)
+        .unwrap()
+        .contains("1 suppressed (1 baseline)"));
 }
 
 #[test]
 fn not_a_repository_is_an_error_and_a_clean_history_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
-    leakward().args(["git", "--no-config"]).arg(dir.path()).assert().code(2).stderr(contains("not a git repository"));
+    leakward()
+        .args(["git", "--no-config"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("not a git repository"));
     git(dir.path(), &["init", "-q", "-b", "main"]);
     common::write(dir.path(), "README.md", "# hello\n");
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-qm", "Initial commit"]);
-    leakward().args(["git", "--no-config"]).arg(dir.path()).assert().code(0).stderr(contains("0 findings"));
+    leakward()
+        .args(["git", "--no-config"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stderr(contains("0 findings"));
 }
 
 #[test]
 fn the_repository_configuration_applies_to_history() {
     let k = FakeKeys::new(62);
     let dir = repo_with_deleted_key(&k);
-    common::write(dir.path(), ".leakward.toml", "[allowlist]\npaths = [\"app/**\"]\n");
-    leakward().args(["git"]).arg(dir.path()).assert().code(0).stderr(contains("1 suppressed (1 allowlist)"));
+    common::write(
+        dir.path(),
+        ".leakward.toml",
+        "[allowlist]\npaths = [\"app/**\"]\n",
+    );
+    leakward()
+        .args(["git"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stderr(contains("1 suppressed (1 allowlist)"));
+}
+
+#[test]
+fn a_key_that_stays_while_the_file_changes_is_reported_once_at_its_first_commit() {
+    let k = FakeKeys::new(63);
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    common::write(
+        dir.path(),
+        "settings.env",
+        format!("XAI_API_KEY={}\nA=1\n", k.xai),
+    );
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "First version"]);
+    for (n, text) in ["# header\n", "# header\n# more\n"].iter().enumerate() {
+        common::write(
+            dir.path(),
+            "settings.env",
+            format!("{text}XAI_API_KEY={}\nA={n}\n", k.xai),
+        );
+        git(dir.path(), &["commit", "-qam", &format!("Edit {n}")]);
+    }
+    let output = leakward()
+        .args(["git", "--no-config", "--format", "jsonl"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert_eq!(lines[0]["commit_summary"], "First version");
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(
+        lines[0]["other_occurrences"], 2,
+        "the two later versions of the file"
+    );
+}
+
+#[test]
+fn from_a_subdirectory_the_repository_above_is_scanned() {
+    let k = FakeKeys::new(64);
+    let dir = repo_with_deleted_key(&k);
+    std::fs::create_dir_all(dir.path().join("docs/deep")).unwrap();
+    leakward()
+        .current_dir(dir.path().join("docs/deep"))
+        .args(["git", "--no-config"])
+        .assert()
+        .code(1)
+        .stdout(contains("groq-api-key"));
 }

@@ -70,7 +70,8 @@ pub fn scan(
         message,
     };
     configure_libgit2();
-    let repo = Repository::open(repo_path)
+    // Like git itself, a path inside a work tree finds the repository above it.
+    let repo = Repository::discover(repo_path)
         .map_err(|e| fail(format!("not a git repository: {}", e.message())))?;
     let git_dir = repo.path().to_path_buf();
     let since = options
@@ -627,7 +628,9 @@ fn first_seen(history: &History, index: usize) -> String {
 }
 
 /// Places each blob's findings at every distinct path that introduced the blob, with the
-/// earliest commit that did so.
+/// earliest commit that did so. A key that stays in a file while other lines change is in
+/// every later version (blob) of that file too: it is reported once per path, at its
+/// earliest commit, and the later versions count in `other_occurrences`.
 fn attribute(
     repo: &Repository,
     history: &History,
@@ -643,7 +646,9 @@ fn attribute(
         }
     }
     let mut metadata: HashMap<u32, CommitMetadata> = HashMap::new();
-    let mut findings = Vec::new();
+    // (path, rule, fingerprint) -> (earliest commit index, its finding, places seen, last blob)
+    type Kept = (u32, Finding, u64, u32);
+    let mut by_key: BTreeMap<(String, String, String), Kept> = BTreeMap::new();
     for (blob, blob_findings) in matched {
         let introductions = places.remove(&blob).unwrap_or_default();
         let total = introductions.len() as u64;
@@ -676,11 +681,42 @@ fn attribute(
                     summary: meta.summary.clone(),
                     other_occurrences: total.saturating_sub(1),
                 });
-                findings.push(placed);
+                let key = (
+                    shown.clone(),
+                    placed.rule.id.clone(),
+                    placed.fingerprint.as_str().to_string(),
+                );
+                match by_key.get_mut(&key) {
+                    None => {
+                        by_key.insert(key, (commit, placed, total, blob));
+                    }
+                    Some(kept) => {
+                        if kept.3 != blob {
+                            kept.2 += total;
+                            kept.3 = blob;
+                        }
+                        // Earlier commit wins; on the same commit (a key twice in one file) the
+                        // earlier line does.
+                        if (commit, placed.line, placed.column)
+                            < (kept.0, kept.1.line, kept.1.column)
+                        {
+                            kept.0 = commit;
+                            kept.1 = placed;
+                        }
+                    }
+                }
             }
         }
     }
-    Ok(findings)
+    Ok(by_key
+        .into_values()
+        .map(|(_, mut finding, places, _)| {
+            if let Some(provenance) = finding.provenance.as_mut() {
+                provenance.other_occurrences = places.saturating_sub(1);
+            }
+            finding
+        })
+        .collect())
 }
 
 /// What a finding says about its introducing commit.
