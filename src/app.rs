@@ -9,10 +9,12 @@ use crate::config::{self, LoadedConfig};
 use crate::examples::{check_examples, check_examples_of};
 use crate::filter::{self, Baseline};
 use crate::finding::Finding;
+use crate::report::progress::ProgressLine;
 use crate::report::{self, ReportOptions};
 use crate::rules::{self, RuleSet};
 use crate::scan::Scanner;
-use crate::source::{self, history::HistoryOptions, worktree::WalkOptions, SourceOutput};
+use crate::source::history::{HistoryOptions, ProgressSink};
+use crate::source::{self, worktree::WalkOptions, SourceOutput};
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -144,8 +146,24 @@ fn scan_history(args: &HistoryArgs) -> Result<(SourceOutput, LoadedConfig)> {
             .or(config.threads)
             .unwrap_or_else(default_threads),
         keep_going: args.keep_going,
+        progress: None,
     };
-    let mut output = source::history::scan(&args.repo, &options, &scanner)?;
+    let progress = std::io::stderr()
+        .is_terminal()
+        .then(|| std::sync::Arc::new(ProgressLine::default()));
+    let options = HistoryOptions {
+        progress: progress.clone().map(|line| {
+            ProgressSink(std::sync::Arc::new(move |done, total, bytes| {
+                line.update(done, total, bytes)
+            }))
+        }),
+        ..options
+    };
+    let scanned = source::history::scan(&args.repo, &options, &scanner);
+    if let Some(line) = &progress {
+        line.finish();
+    }
+    let mut output = scanned?;
     sort_and_dedup(&mut output.findings);
     Ok((output, config))
 }

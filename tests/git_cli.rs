@@ -226,3 +226,45 @@ fn from_a_subdirectory_the_repository_above_is_scanned() {
         .code(1)
         .stdout(contains("groq-api-key"));
 }
+
+#[test]
+fn progress_is_reported_per_blob_and_never_printed_to_a_pipe() {
+    use leakward::source::history::{scan, HistoryOptions, ProgressSink};
+    use std::sync::{Arc, Mutex};
+    let k = FakeKeys::new(65);
+    let dir = repo_with_deleted_key(&k);
+    common::write(dir.path(), "README.md", "# readme\n");
+    git(dir.path(), &["add", "README.md"]);
+    git(dir.path(), &["commit", "-qm", "Readme"]);
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let seen = calls.clone();
+    let options = HistoryOptions {
+        threads: 2,
+        progress: Some(ProgressSink(Arc::new(move |done, total, bytes| {
+            seen.lock().unwrap().push((done, total, bytes))
+        }))),
+        ..HistoryOptions::default()
+    };
+    let rules = leakward::rules::RuleSet::builtin().unwrap();
+    let output = scan(dir.path(), &options, &leakward::scan::Scanner::new(&rules)).unwrap();
+    let calls = calls.lock().unwrap();
+    assert_eq!(calls.len() as u64, output.stats.files_scanned);
+    assert_eq!(
+        calls.iter().map(|c| c.0).collect::<Vec<_>>(),
+        (1..=calls.len() as u64).collect::<Vec<_>>()
+    );
+    assert!(calls.iter().all(|c| c.1 == output.stats.files_scanned));
+    assert_eq!(calls.last().unwrap().2, output.stats.bytes_scanned);
+
+    let stderr = leakward()
+        .args(["git", "--no-config"])
+        .arg(dir.path())
+        .output()
+        .unwrap()
+        .stderr;
+    let stderr = String::from_utf8(stderr).unwrap();
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\x1b'),
+        "{stderr:?}"
+    );
+}

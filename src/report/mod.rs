@@ -1,6 +1,7 @@
 //! Reports: each format is a function from findings and run stats to a writer.
 
 pub mod json;
+pub mod progress;
 pub mod sarif;
 pub mod summary;
 pub mod text;

@@ -32,6 +32,17 @@ const COMMIT_BATCH: usize = 64;
 /// Consecutive blobs one worker takes at a time (fewer hand-offs; small enough to balance).
 const BLOB_BATCH: usize = 16;
 
+/// Called after each blob is scanned with (blobs done, blobs in all, bytes read so far),
+/// on one thread, in order; for a progress display.
+#[derive(Clone)]
+pub struct ProgressSink(pub std::sync::Arc<dyn Fn(u64, u64, u64) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
+    }
+}
+
 /// What part of the history to scan.
 #[derive(Debug, Clone, Default)]
 pub struct HistoryOptions {
@@ -48,6 +59,8 @@ pub struct HistoryOptions {
     pub threads: usize,
     /// Turn an unreadable object into a warning instead of an error.
     pub keep_going: bool,
+    /// Told of every scanned blob, for a progress display.
+    pub progress: Option<ProgressSink>,
 }
 
 /// Scans every blob introduced by the selected commits of the repository at `repo_path`
@@ -115,6 +128,7 @@ pub fn scan(
         scanner,
         threads,
         options.keep_going,
+        options.progress.as_ref(),
         &mut output,
         &mut warnings,
     )
@@ -563,10 +577,13 @@ fn scan_blobs(
     scanner: &Scanner<'_>,
     threads: usize,
     keep_going: bool,
+    progress: Option<&ProgressSink>,
     output: &mut SourceOutput,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<BlobFindings>, String> {
     let mut matched = Vec::new();
+    let total = history.blobs.len() as u64;
+    let mut done = 0u64;
     in_parallel(
         git_dir,
         history.blobs.len(),
@@ -603,6 +620,10 @@ fn scan_blobs(
                     warnings.push(format!("{message}; it was not scanned"))
                 }
                 Err(message) => return Err(message),
+            }
+            done += 1;
+            if let Some(ProgressSink(report)) = progress {
+                report(done, total, output.stats.bytes_scanned);
             }
             Ok(())
         },
