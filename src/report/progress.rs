@@ -54,7 +54,7 @@ impl ProgressLine {
 
 /// The text of the progress line.
 pub fn progress_text(done: u64, total: u64, bytes: u64, elapsed: Duration) -> String {
-    let percent = if total == 0 { 100 } else { done * 100 / total };
+    let percent = (done * 100).checked_div(total).unwrap_or(100);
     let seconds = elapsed.as_secs_f64().max(1e-3);
     format!(
         "leakward: blobs {done}/{total} ({percent}%) · {:.1} MB/s",

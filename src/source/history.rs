@@ -127,8 +127,7 @@ pub fn scan(
         &history,
         scanner,
         threads,
-        options.keep_going,
-        options.progress.as_ref(),
+        options,
         &mut output,
         &mut warnings,
     )
@@ -576,8 +575,7 @@ fn scan_blobs(
     history: &History,
     scanner: &Scanner<'_>,
     threads: usize,
-    keep_going: bool,
-    progress: Option<&ProgressSink>,
+    options: &HistoryOptions,
     output: &mut SourceOutput,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<BlobFindings>, String> {
@@ -616,13 +614,13 @@ fn scan_blobs(
                         matched.push((index_u32(index)?, findings));
                     }
                 }
-                Err(message) if keep_going => {
+                Err(message) if options.keep_going => {
                     warnings.push(format!("{message}; it was not scanned"))
                 }
                 Err(message) => return Err(message),
             }
             done += 1;
-            if let Some(ProgressSink(report)) = progress {
+            if let Some(ProgressSink(report)) = &options.progress {
                 report(done, total, output.stats.bytes_scanned);
             }
             Ok(())
