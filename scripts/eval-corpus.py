@@ -85,6 +85,26 @@ STRUCTURAL_KINDS_RE = re.compile(
 # small helpers
 # --------------------------------------------------------------------------------------
 
+def run_leakward(cmd, timeout):
+    """Runs a leakward command with a JSON report; returns (process, report), or (None, None)
+    after printing why when it could not run, exited with an error or printed no JSON."""
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        print("error: could not run %s: %s" % (cmd[0], exc))
+        return None, None
+    if proc.returncode not in (0, 1):
+        print("error: leakward exited with %d" % proc.returncode)
+        print(proc.stderr.decode(errors="replace")[-4000:])
+        return None, None
+    try:
+        return proc, json.loads(proc.stdout.decode("utf-8", errors="replace"))
+    except ValueError as exc:
+        print("error: leakward output is not JSON: %s" % exc)
+        print(proc.stdout.decode(errors="replace")[:2000])
+        return None, None
+
+
 def rs(rng, n, alphabet=ALNUM):
     return "".join(rng.choice(alphabet) for _ in range(n))
 
@@ -1668,20 +1688,8 @@ def evaluate(args):
     with open(os.path.join(out, "labels.json"), encoding="utf-8") as fh:
         doc = json.load(fh)
     cmd = [args.leakward, "scan", out, "--format", "json", "--show-secrets"] + list(args.scan_arg or [])
-    try:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=args.timeout)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        print("error: could not run %s: %s" % (args.leakward, exc))
-        return 2
-    if proc.returncode not in (0, 1):
-        print("error: leakward exited with %d" % proc.returncode)
-        print(proc.stderr.decode(errors="replace")[-4000:])
-        return 2
-    try:
-        report = json.loads(proc.stdout.decode("utf-8", errors="replace"))
-    except ValueError as exc:
-        print("error: leakward output is not JSON: %s" % exc)
-        print(proc.stdout.decode(errors="replace")[:2000])
+    proc, report = run_leakward(cmd, args.timeout)
+    if report is None:
         return 2
     findings = report.get("findings") or []
     for f in findings:
@@ -2442,20 +2450,8 @@ def evaluate_git(args):
     with open(args.labels, encoding="utf-8") as fh:
         doc = json.load(fh)
     cmd = [args.leakward, "git", "--no-config", "--format", "json", "--show-secrets", repo]
-    try:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=args.timeout)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        print("error: could not run %s: %s" % (args.leakward, exc))
-        return 2
-    if proc.returncode not in (0, 1):
-        print("error: leakward exited with %d" % proc.returncode)
-        print(proc.stderr.decode(errors="replace")[-4000:])
-        return 2
-    try:
-        report = json.loads(proc.stdout.decode("utf-8", errors="replace"))
-    except ValueError as exc:
-        print("error: leakward output is not JSON: %s" % exc)
-        print(proc.stdout.decode(errors="replace")[:2000])
+    proc, report = run_leakward(cmd, args.timeout)
+    if report is None:
         return 2
     findings = report.get("findings") or []
     for f in findings:
