@@ -96,7 +96,9 @@ fn rules_check_fails_on_a_broken_example() {
          pattern = '''\\b(acme_[a-z0-9]{20})\\b'''\nseverity = \"high\"\nrevoke = \"https://acme.invalid/tokens\"\n\
          examples = [\"ACME=acme_q8zt3lmw0pxv7rkb2syc\", \"ACME=acme_short\"]\nnegatives = [\"acme_XXXXXXXXXXXXXXXXXXXX\", \"x\"]\n",
     );
+    // Run outside this repository, whose own configuration names built-in rules.
     common::leakward()
+        .current_dir(dir.path())
         .args(["rules", "check", "--rules"])
         .arg(&file)
         .assert()
