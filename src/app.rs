@@ -1,9 +1,11 @@
 //! One function per subcommand: load config → rules → source → scan → filter → sort → report.
 //! The only module that knows every stage.
 
+use crate::ci;
 use crate::cli::{
-    BaselineArgs, BaselineSource, Cli, ColorChoice, Command, CommonScanArgs, GitArgs, HistoryArgs,
-    ListFormat, ReportArgs, RulesAction, RulesArgs, ScanArgs,
+    BaselineArgs, BaselineSource, CiArgs, Cli, ColorChoice, Command, CommonScanArgs, GitArgs,
+    HistoryArgs, InstallHookArgs, ListFormat, PrePushArgs, ReportArgs, RulesAction, RulesArgs,
+    ScanArgs, SetupArgs, StagedArgs,
 };
 use crate::config::{self, LoadedConfig};
 use crate::examples::{check_examples, check_examples_of};
@@ -13,7 +15,11 @@ use crate::report::progress::ProgressLine;
 use crate::report::{self, ReportOptions};
 use crate::rules::{self, RuleSet};
 use crate::scan::Scanner;
+use crate::hook::{self, HookKind};
 use crate::source::history::{HistoryOptions, ProgressSink};
+use crate::source::refs::Repo;
+use crate::source::staged::StagedOptions;
+use crate::stats::ScanStats;
 use crate::source::{self, worktree::WalkOptions, SourceOutput};
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Write};
@@ -35,6 +41,10 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Git(args) => git(args),
+        Command::Staged(args) => staged(args),
+        Command::PrePush(args) => pre_push(args),
+        Command::InstallHook(args) => install_hook(args),
+        Command::Ci(args) => ci(args),
         Command::Baseline(args) => baseline(args),
         Command::Rules(args) => rules(args),
     }
@@ -44,14 +54,143 @@ fn scan(args: ScanArgs) -> Result<i32> {
     let started = Instant::now();
     let baseline = load_baseline(&args.report)?;
     let (output, config) = scan_paths(&args.paths, &args.common)?;
-    finish(output, &config, baseline.as_ref(), &args.report, started)
+    finish(output, &config, baseline.as_ref(), &args.report, started, &no_extras)
+}
+
+/// For [`finish`] callers that write nothing besides the report.
+fn no_extras(_: &[Finding], _: &ScanStats) -> Result<()> {
+    Ok(())
 }
 
 fn git(args: GitArgs) -> Result<i32> {
     let started = Instant::now();
     let baseline = load_baseline(&args.report)?;
     let (output, config) = scan_history(&args.history)?;
-    finish(output, &config, baseline.as_ref(), &args.report, started)
+    finish(output, &config, baseline.as_ref(), &args.report, started, &no_extras)
+}
+
+fn staged(args: StagedArgs) -> Result<i32> {
+    let started = Instant::now();
+    let baseline = load_baseline(&args.report)?;
+    let config = load_config(args.setup.config.as_deref(), args.setup.no_config, Path::new("."))?;
+    let rules = load_rules(args.setup.rules.as_deref(), &config)?;
+    let scanner = Scanner::new(&rules);
+    let options = StagedOptions { paths: args.paths };
+    let mut output = source::staged::scan(Path::new("."), &options, &scanner)?;
+    sort_and_dedup(&mut output.findings);
+    let code = finish(output, &config, baseline.as_ref(), &args.report, started, &no_extras)?;
+    if code == EXIT_FINDINGS {
+        eprintln!("{}", report::advice::BLOCKED_COMMIT);
+    }
+    Ok(code)
+}
+
+fn pre_push(args: PrePushArgs) -> Result<i32> {
+    let started = Instant::now();
+    let baseline = load_baseline(&args.report)?;
+    let mut input = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
+        .context("reading the pre-push lines from standard input")?;
+    let updates = source::push::parse_updates(&input)?;
+    let repo = Repo::discover(Path::new("."))?;
+    let plan = source::push::plan(&repo, args.remote.as_deref(), &updates)?;
+    let options = HistoryOptions {
+        revisions: Some(plan.revisions),
+        ..HistoryOptions::default()
+    };
+    let (mut output, config) = scan_history_with(Path::new("."), &args.setup, options)?;
+    output.stats.scope = Some(plan.scope);
+    let code = finish(output, &config, baseline.as_ref(), &args.report, started, &no_extras)?;
+    if code == EXIT_FINDINGS {
+        eprintln!("{}", report::advice::BLOCKED_PUSH);
+    }
+    Ok(code)
+}
+
+fn install_hook(args: InstallHookArgs) -> Result<i32> {
+    let repo = Repo::discover(&args.repo)?;
+    let hooks_dir = repo.hooks_dir()?;
+    let kind = if args.pre_push {
+        HookKind::PrePush
+    } else {
+        HookKind::PreCommit
+    };
+    let exe = std::env::current_exe().context("finding leakward's own path")?;
+    let installed = hook::install(&hooks_dir, kind, &exe, args.force)?;
+    if let Some(backup) = &installed.backup {
+        eprintln!(
+            "leakward: moved the previous {} hook to {}",
+            kind.file_name(),
+            backup.display()
+        );
+    }
+    eprintln!(
+        "leakward: installed the {} hook at {}",
+        kind.file_name(),
+        installed.path.display()
+    );
+    Ok(EXIT_CLEAN)
+}
+
+fn ci(args: CiArgs) -> Result<i32> {
+    let started = Instant::now();
+    let baseline = load_baseline(&args.report)?;
+    let env = |name: &str| std::env::var(name).ok();
+    let plan = ci::detect(&env)?;
+    let repo = Repo::discover(&args.repo)?;
+    let revisions = ci::resolve(&plan, &repo)?;
+    let scope = format!("{}, {}", plan.system.name(), plan.event);
+    eprintln!("leakward ci: {scope}");
+    let options = HistoryOptions {
+        revisions,
+        require_complete: true,
+        ..HistoryOptions::default()
+    };
+    let (mut output, config) =
+        scan_history_with(&args.repo, &args.setup, options).context(scope.clone())?;
+    output.stats.scope = Some(scope);
+    let github = plan.system == ci::System::GitHubActions;
+    let extras = |findings: &[Finding], stats: &ScanStats| -> Result<()> {
+        if let Some(path) = &args.sarif {
+            let mut file = std::io::BufWriter::new(
+                std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+            );
+            report::sarif::write(&mut file, findings, stats, ReportOptions { show_secrets: false, color: false })
+                .and_then(|()| file.flush())
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        if github {
+            report::github::write_annotations(&mut std::io::stderr().lock(), findings)?;
+            append_to_env_file("GITHUB_STEP_SUMMARY", |out| {
+                report::github::write_summary(out, findings, stats)
+            })?;
+            append_to_env_file("GITHUB_OUTPUT", |out| {
+                report::github::write_outputs(out, findings, stats, args.sarif.as_deref())
+            })?;
+        }
+        Ok(())
+    };
+    finish(output, &config, baseline.as_ref(), &args.report, started, &extras)
+}
+
+/// Appends to the file an environment variable names (GitHub's step summary and outputs),
+/// when it is set.
+fn append_to_env_file(
+    variable: &str,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let Some(path) = std::env::var_os(variable) else {
+        return Ok(());
+    };
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .with_context(|| format!("opening {variable} ({})", Path::new(&path).display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .with_context(|| format!("writing {variable} ({})", Path::new(&path).display()))
 }
 
 /// The `--baseline` file, if one was given.
@@ -66,6 +205,7 @@ fn finish(
     baseline: Option<&Baseline>,
     args: &ReportArgs,
     started: Instant,
+    extras: &dyn Fn(&[Finding], &ScanStats) -> Result<()>,
 ) -> Result<i32> {
     let filtered = filter::apply(output.findings, &config.allowlist, baseline);
     output.findings = filtered.kept;
@@ -88,6 +228,7 @@ fn finish(
     .and_then(|()| writer.flush())
     .with_context(|| format!("writing {destination}"))?;
     drop(writer);
+    extras(&output.findings, &output.stats)?;
     report::summary::write(
         &mut std::io::stderr().lock(),
         &output.findings,
@@ -127,26 +268,34 @@ fn baseline(args: BaselineArgs) -> Result<i32> {
     Ok(EXIT_CLEAN)
 }
 
-/// Loads the configuration and rules for a repository and scans its history.
+/// Scans the history `args` select.
 fn scan_history(args: &HistoryArgs) -> Result<(SourceOutput, LoadedConfig)> {
-    let config = load_config(
-        args.setup.config.as_deref(),
-        args.setup.no_config,
-        &args.repo,
-    )?;
-    let rules = load_rules(args.setup.rules.as_deref(), &config)?;
-    let scanner = Scanner::new(&rules);
     let options = HistoryOptions {
         range: args.range.clone(),
         since: args.since.clone(),
         branch: args.branch.clone(),
-        threads: args
-            .setup
+        keep_going: args.keep_going,
+        ..HistoryOptions::default()
+    };
+    scan_history_with(&args.repo, &args.setup, options)
+}
+
+/// Loads the configuration and rules for a repository and scans the commits `options`
+/// select, with a progress line on a terminal.
+fn scan_history_with(
+    repo: &Path,
+    setup: &SetupArgs,
+    options: HistoryOptions,
+) -> Result<(SourceOutput, LoadedConfig)> {
+    let config = load_config(setup.config.as_deref(), setup.no_config, repo)?;
+    let rules = load_rules(setup.rules.as_deref(), &config)?;
+    let scanner = Scanner::new(&rules);
+    let options = HistoryOptions {
+        threads: setup
             .threads
             .or(config.threads)
             .unwrap_or_else(default_threads),
-        keep_going: args.keep_going,
-        progress: None,
+        ..options
     };
     let progress = std::io::stderr()
         .is_terminal()
@@ -159,7 +308,7 @@ fn scan_history(args: &HistoryArgs) -> Result<(SourceOutput, LoadedConfig)> {
         }),
         ..options
     };
-    let scanned = source::history::scan(&args.repo, &options, &scanner);
+    let scanned = source::history::scan(repo, &options, &scanner);
     if let Some(line) = &progress {
         line.finish();
     }

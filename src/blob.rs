@@ -178,6 +178,7 @@ fn place(
             entropy: found.entropy,
             snippet,
             provenance: None,
+            path_in_repository: false,
             inline_allow,
         });
     }

@@ -20,6 +20,16 @@ pub enum Command {
     Scan(ScanArgs),
     /// Scan every commit of a git repository's history (default `.`).
     Git(GitArgs),
+    /// Scan the staged changes, as the pre-commit hook: keys on added lines only.
+    Staged(StagedArgs),
+    /// The pre-push hook: scan only the commits a push sends that the remote does not have
+    /// (reads git's pre-push lines on standard input).
+    PrePush(PrePushArgs),
+    /// Install leakward as this repository's pre-commit (or pre-push) hook.
+    InstallHook(InstallHookArgs),
+    /// CI mode: scan the commits of this pull request or push (GitHub Actions, GitLab CI),
+    /// or the whole history elsewhere.
+    Ci(CiArgs),
     /// Record today's findings in a baseline file, so later runs report only new ones.
     Baseline(BaselineArgs),
     /// List the rules, or prove their examples with `rules check`.
@@ -123,6 +133,65 @@ pub struct GitArgs {
     /// How to report.
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// Options of `leakward staged`.
+#[derive(Debug, Args)]
+pub struct StagedArgs {
+    /// Only these files (as the pre-commit framework passes them); all staged files if none.
+    pub paths: Vec<PathBuf>,
+    /// How to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Threads, configuration and rules.
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+/// Options of `leakward pre-push`, as git runs a pre-push hook.
+#[derive(Debug, Args)]
+pub struct PrePushArgs {
+    /// The remote's name (or URL when pushing to a URL), as git passes it.
+    pub remote: Option<String>,
+    /// The remote's URL, as git passes it.
+    pub url: Option<String>,
+    /// How to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Threads, configuration and rules.
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+/// Options of `leakward install-hook`.
+#[derive(Debug, Args)]
+pub struct InstallHookArgs {
+    /// The repository (default: the one containing the current directory).
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    /// Install the pre-push hook instead of the pre-commit hook.
+    #[arg(long)]
+    pub pre_push: bool,
+    /// Replace a hook that leakward did not write (it is kept as `<hook>.leakward-backup`).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `leakward ci`.
+#[derive(Debug, Args)]
+pub struct CiArgs {
+    /// The repository checkout.
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    /// Also write a SARIF report to this file (for GitHub's upload-sarif action).
+    #[arg(long)]
+    pub sarif: Option<PathBuf>,
+    /// How to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Threads, configuration and rules.
+    #[command(flatten)]
+    pub setup: SetupArgs,
 }
 
 /// Options of `leakward baseline`: `leakward baseline [scan] [PATH...] -o FILE`.

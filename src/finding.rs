@@ -172,6 +172,9 @@ pub struct Finding {
     pub snippet: Option<String>,
     /// The commit that introduced it, for findings from git history.
     pub provenance: Option<Provenance>,
+    /// Whether `path` is relative to the git repository's root (history and staged scans)
+    /// rather than to the current directory.
+    pub path_in_repository: bool,
     /// An allow comment on the finding's line (or the secret's last line), if any.
     pub inline_allow: Option<crate::filter::InlineAllow>,
 }

@@ -3,18 +3,21 @@
 //! The flow is one-way: a [`source`] turns what the user asked to scan into blobs, the
 //! [`scan::Scanner`] turns bytes into matches with a compiled [`rules::RuleSet`], [`blob`]
 //! places them as [`finding::Finding`]s, [`filter`]s drop what the user accepted, and a
-//! [`report`] formats the rest. [`app`] wires the stages for each command.
+//! [`report`] formats the rest. [`app`] wires the stages for each command; [`hook`] and
+//! [`ci`] decide what a git hook or a CI run scans.
 
 #![warn(missing_docs)]
 
 pub mod app;
 pub mod blob;
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod examples;
 pub mod filter;
 pub mod finding;
+pub mod hook;
 pub mod lines;
 pub mod report;
 pub mod rules;

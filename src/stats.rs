@@ -82,6 +82,9 @@ pub struct ScanStats {
     pub files_excluded: u64,
     /// Files not scanned, with the reason; sorted.
     pub skipped: Vec<Skipped>,
+    /// What was asked to be scanned, when a source chose it (staged changes, a CI range),
+    /// in words: `staged changes: 2 files (5 added lines)`.
+    pub scope: Option<String>,
     /// Commits walked (history scans only).
     pub commits_scanned: u64,
     /// Things the user must know about the whole run (a shallow clone, a fallback taken).

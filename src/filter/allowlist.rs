@@ -182,7 +182,7 @@ impl AllowlistParts {
 
     fn allows(&self, finding: &Finding) -> bool {
         let secret = finding.secret.expose();
-        let path_matches = if finding.provenance.is_some() {
+        let path_matches = if finding.path_in_repository {
             self.paths.matches_relative(&finding.path)
         } else {
             self.paths.excludes(Path::new(&finding.path))

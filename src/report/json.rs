@@ -48,6 +48,7 @@ pub fn stats_value(stats: &ScanStats) -> Value {
         .map(|s| json!({ "path": s.path, "kind": s.reason.kind(), "reason": s.reason.to_string() }))
         .collect();
     json!({
+        "scope": stats.scope,
         "files_scanned": stats.files_scanned,
         "commits_scanned": stats.commits_scanned,
         "warnings": stats.warnings,

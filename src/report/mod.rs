@@ -1,5 +1,7 @@
 //! Reports: each format is a function from findings and run stats to a writer.
 
+pub mod advice;
+pub mod github;
 pub mod json;
 pub mod progress;
 pub mod sarif;

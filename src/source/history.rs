@@ -55,12 +55,28 @@ pub struct HistoryOptions {
     /// Only commits reachable from this ref or revision instead of from every ref (with
     /// `range` as well, the commits of both are scanned).
     pub branch: Option<String>,
+    /// Only the commits reachable from these ids and not from those (for hooks and CI,
+    /// which know commit ids rather than names); combined with `range` and `branch` like
+    /// them.
+    pub revisions: Option<Revisions>,
+    /// Fail instead of warning when the walk reaches the edge of a shallow clone: the
+    /// commits asked for are not all here (CI mode, where a partial scan must not pass).
+    pub require_complete: bool,
     /// Worker threads; 0 means one per CPU.
     pub threads: usize,
     /// Turn an unreadable object into a warning instead of an error.
     pub keep_going: bool,
     /// Told of every scanned blob, for a progress display.
     pub progress: Option<ProgressSink>,
+}
+
+/// Commits chosen by id: everything reachable from `include` and not from `exclude`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Revisions {
+    /// Tips whose history is scanned.
+    pub include: Vec<Oid>,
+    /// Tips whose history is left out (commits the other side already has).
+    pub exclude: Vec<Oid>,
 }
 
 /// Scans every blob introduced by the selected commits of the repository at `repo_path`
@@ -105,11 +121,13 @@ pub fn scan(
     };
 
     let mut output = SourceOutput::default();
-    if let Some(warning) = shallow_warning(&repo) {
-        output.stats.warnings.push(warning);
-    }
     let mut warnings = Vec::new();
     let commits = walk(&repo, options, &mut warnings).map_err(fail)?;
+    if options.require_complete {
+        check_complete(&repo, &commits).map_err(fail)?;
+    } else if let Some(warning) = shallow_warning(&repo) {
+        output.stats.warnings.push(warning);
+    }
 
     let history = introductions(
         &git_dir,
@@ -194,6 +212,19 @@ fn walk(
         revwalk
             .push(commit.id())
             .map_err(|e| format!("cannot walk from `{branch}`: {}", e.message()))?;
+    }
+    if let Some(revisions) = &options.revisions {
+        from_refs = false;
+        for &id in &revisions.include {
+            revwalk
+                .push(id)
+                .map_err(|e| format!("cannot walk from commit {id}: {}", e.message()))?;
+        }
+        for &id in &revisions.exclude {
+            revwalk
+                .hide(id)
+                .map_err(|e| format!("cannot leave out commit {id}: {}", e.message()))?;
+        }
     }
     if from_refs {
         for start in starting_commits(repo, options.keep_going, warnings)? {
@@ -320,6 +351,27 @@ fn shallow_warning(repo: &Repository) -> Option<String> {
     Some(format!(
         "shallow clone: history before {at} is not available; findings may be incomplete (git fetch --unshallow)"
     ))
+}
+
+/// Fails when a walked commit is a shallow clone's boundary: its parents are missing, so
+/// its diff would be wrong and the history beyond it unscanned.
+fn check_complete(repo: &Repository, commits: &[Oid]) -> Result<(), String> {
+    if !repo.is_shallow() {
+        return Ok(());
+    }
+    let boundary: HashSet<Oid> = std::fs::read_to_string(repo.path().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| Oid::from_str(line.trim()).ok())
+        .collect();
+    match commits.iter().find(|id| boundary.contains(id)) {
+        Some(edge) => Err(format!(
+            "shallow clone: the commits to scan reach {edge}, whose parents were not fetched; \
+             fetch the whole history (git fetch --unshallow; in CI, `fetch-depth: 0` on \
+             actions/checkout or `GIT_DEPTH: 0` on GitLab)"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Every (blob, commit, path) introduction, interned as indexes.
@@ -692,6 +744,7 @@ fn attribute(
             for finding in &blob_findings {
                 let mut placed = finding.clone();
                 placed.path = shown.clone();
+                placed.path_in_repository = true;
                 placed.provenance = Some(Provenance {
                     commit: meta.id.clone(),
                     author_name: meta.author_name.clone(),

@@ -1,7 +1,10 @@
 //! Sources: turn what the user asked to scan into blobs, scan each, gather findings and stats.
-//! The only place that touches the filesystem walker (and, later, git).
+//! The only place that touches the filesystem walker and git.
 
 pub mod history;
+pub mod push;
+pub mod refs;
+pub mod staged;
 pub mod stdin;
 pub mod worktree;
 
