@@ -11,16 +11,16 @@ use crate::config::{self, LoadedConfig};
 use crate::examples::{check_examples, check_examples_of};
 use crate::filter::{self, Baseline};
 use crate::finding::Finding;
+use crate::hook::{self, HookKind};
 use crate::report::progress::ProgressLine;
 use crate::report::{self, ReportOptions};
 use crate::rules::{self, RuleSet};
 use crate::scan::Scanner;
-use crate::hook::{self, HookKind};
 use crate::source::history::{HistoryOptions, ProgressSink};
 use crate::source::refs::Repo;
 use crate::source::staged::StagedOptions;
-use crate::stats::ScanStats;
 use crate::source::{self, worktree::WalkOptions, SourceOutput};
+use crate::stats::ScanStats;
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -54,7 +54,14 @@ fn scan(args: ScanArgs) -> Result<i32> {
     let started = Instant::now();
     let baseline = load_baseline(&args.report)?;
     let (output, config) = scan_paths(&args.paths, &args.common)?;
-    finish(output, &config, baseline.as_ref(), &args.report, started, &no_extras)
+    finish(
+        output,
+        &config,
+        baseline.as_ref(),
+        &args.report,
+        started,
+        &no_extras,
+    )
 }
 
 /// For [`finish`] callers that write nothing besides the report.
@@ -66,19 +73,37 @@ fn git(args: GitArgs) -> Result<i32> {
     let started = Instant::now();
     let baseline = load_baseline(&args.report)?;
     let (output, config) = scan_history(&args.history)?;
-    finish(output, &config, baseline.as_ref(), &args.report, started, &no_extras)
+    finish(
+        output,
+        &config,
+        baseline.as_ref(),
+        &args.report,
+        started,
+        &no_extras,
+    )
 }
 
 fn staged(args: StagedArgs) -> Result<i32> {
     let started = Instant::now();
     let baseline = load_baseline(&args.report)?;
-    let config = load_config(args.setup.config.as_deref(), args.setup.no_config, Path::new("."))?;
+    let config = load_config(
+        args.setup.config.as_deref(),
+        args.setup.no_config,
+        Path::new("."),
+    )?;
     let rules = load_rules(args.setup.rules.as_deref(), &config)?;
     let scanner = Scanner::new(&rules);
     let options = StagedOptions { paths: args.paths };
     let mut output = source::staged::scan(Path::new("."), &options, &scanner)?;
     sort_and_dedup(&mut output.findings);
-    let code = finish(output, &config, baseline.as_ref(), &args.report, started, &no_extras)?;
+    let code = finish(
+        output,
+        &config,
+        baseline.as_ref(),
+        &args.report,
+        started,
+        &no_extras,
+    )?;
     if code == EXIT_FINDINGS {
         eprintln!("{}", report::advice::BLOCKED_COMMIT);
     }
@@ -100,7 +125,14 @@ fn pre_push(args: PrePushArgs) -> Result<i32> {
     };
     let (mut output, config) = scan_history_with(Path::new("."), &args.setup, options)?;
     output.stats.scope = Some(plan.scope);
-    let code = finish(output, &config, baseline.as_ref(), &args.report, started, &no_extras)?;
+    let code = finish(
+        output,
+        &config,
+        baseline.as_ref(),
+        &args.report,
+        started,
+        &no_extras,
+    )?;
     if code == EXIT_FINDINGS {
         eprintln!("{}", report::advice::BLOCKED_PUSH);
     }
@@ -153,11 +185,20 @@ fn ci(args: CiArgs) -> Result<i32> {
     let extras = |findings: &[Finding], stats: &ScanStats| -> Result<()> {
         if let Some(path) = &args.sarif {
             let mut file = std::io::BufWriter::new(
-                std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+                std::fs::File::create(path)
+                    .with_context(|| format!("creating {}", path.display()))?,
             );
-            report::sarif::write(&mut file, findings, stats, ReportOptions { show_secrets: false, color: false })
-                .and_then(|()| file.flush())
-                .with_context(|| format!("writing {}", path.display()))?;
+            report::sarif::write(
+                &mut file,
+                findings,
+                stats,
+                ReportOptions {
+                    show_secrets: false,
+                    color: false,
+                },
+            )
+            .and_then(|()| file.flush())
+            .with_context(|| format!("writing {}", path.display()))?;
         }
         if github {
             report::github::write_annotations(&mut std::io::stderr().lock(), findings)?;
@@ -170,7 +211,14 @@ fn ci(args: CiArgs) -> Result<i32> {
         }
         Ok(())
     };
-    finish(output, &config, baseline.as_ref(), &args.report, started, &extras)
+    finish(
+        output,
+        &config,
+        baseline.as_ref(),
+        &args.report,
+        started,
+        &extras,
+    )
 }
 
 /// Appends to the file an environment variable names (GitHub's step summary and outputs),

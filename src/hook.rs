@@ -158,9 +158,15 @@ mod tests {
         ));
         let installed = install(dir.path(), HookKind::PreCommit, exe, true).unwrap();
         let backup = installed.backup.expect("the foreign hook is kept");
-        assert_eq!(std::fs::read_to_string(backup).unwrap(), "#!/bin/sh\nrun-linter\n");
+        assert_eq!(
+            std::fs::read_to_string(backup).unwrap(),
+            "#!/bin/sh\nrun-linter\n"
+        );
         let text = std::fs::read_to_string(&installed.path).unwrap();
-        assert!(text.contains("exec '/opt/it'\\''s here/leakward' staged"), "{text}");
+        assert!(
+            text.contains("exec '/opt/it'\\''s here/leakward' staged"),
+            "{text}"
+        );
         // Reinstalling over its own hook needs no --force.
         let again = install(dir.path(), HookKind::PreCommit, exe, false).unwrap();
         assert_eq!(again.backup, None);

@@ -39,7 +39,11 @@ pub fn write_annotations(out: &mut dyn Write, findings: &[Finding]) -> io::Resul
 ///
 /// # Errors
 /// A write error.
-pub fn write_summary(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io::Result<()> {
+pub fn write_summary(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    stats: &ScanStats,
+) -> io::Result<()> {
     writeln!(out, "## leakward")?;
     writeln!(out)?;
     if let Some(scope) = &stats.scope {
@@ -71,10 +75,9 @@ pub fn write_summary(out: &mut dyn Write, findings: &[Finding], stats: &ScanStat
     writeln!(out, "| Severity | Key | Where | Commit | Revoke |")?;
     writeln!(out, "|---|---|---|---|---|")?;
     for finding in findings {
-        let commit = finding
-            .provenance
-            .as_ref()
-            .map_or_else(String::new, |p| p.commit.get(..12).unwrap_or(&p.commit).to_string());
+        let commit = finding.provenance.as_ref().map_or_else(String::new, |p| {
+            p.commit.get(..12).unwrap_or(&p.commit).to_string()
+        });
         writeln!(
             out,
             "| {} | {} `{}` | `{}:{}` | {} | {} |",
@@ -104,7 +107,11 @@ pub fn write_outputs(
     writeln!(out, "commits-scanned={}", stats.commits_scanned)?;
     writeln!(out, "blobs-scanned={}", stats.files_scanned)?;
     if let Some(path) = sarif {
-        writeln!(out, "sarif-file={}", sanitize(path.to_string_lossy().as_bytes()))?;
+        writeln!(
+            out,
+            "sarif-file={}",
+            sanitize(path.to_string_lossy().as_bytes())
+        )?;
     }
     Ok(())
 }

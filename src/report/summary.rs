@@ -23,7 +23,11 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io
         writeln!(out, "leakward: warning: {path}: {reason}")?;
     }
     if let Some(scope) = &stats.scope {
-        writeln!(out, "leakward: scanned {}", super::sanitize(scope.as_bytes()))?;
+        writeln!(
+            out,
+            "leakward: scanned {}",
+            super::sanitize(scope.as_bytes())
+        )?;
     }
     let mut line = format!("leakward: {}", plural(findings.len() as u64, "finding"));
     if !findings.is_empty() {

@@ -117,7 +117,9 @@ mod tests {
     #[test]
     fn zero_ids() {
         assert!(Repo::is_zero_id("0000000000000000000000000000000000000000"));
-        assert!(!Repo::is_zero_id("0000000000000000000000000000000000000001"));
+        assert!(!Repo::is_zero_id(
+            "0000000000000000000000000000000000000001"
+        ));
         assert!(!Repo::is_zero_id(""));
     }
 }

@@ -81,7 +81,10 @@ pub fn scan(start: &Path, options: &StagedOptions, scanner: &Scanner<'_>) -> Res
 }
 
 /// The staged files to scan, in path order.
-fn staged_files(repo: &Repository, pathspecs: &[Vec<u8>]) -> std::result::Result<Vec<StagedFile>, String> {
+fn staged_files(
+    repo: &Repository,
+    pathspecs: &[Vec<u8>],
+) -> std::result::Result<Vec<StagedFile>, String> {
     let head_tree = match repo.head() {
         Ok(head) => Some(
             head.peel_to_tree()
@@ -139,23 +142,27 @@ fn staged_files(repo: &Repository, pathspecs: &[Vec<u8>]) -> std::result::Result
     let mut added: Vec<(Vec<u8>, u64)> = Vec::new();
     diff.foreach(
         &mut on_file,
-        Some(&mut |delta: git2::DiffDelta<'_>, _binary: git2::DiffBinary<'_>| {
-            if let Some(path) = delta.new_file().path_bytes() {
-                binary_paths.push(path.to_vec());
-            }
-            true
-        }),
-        None,
-        Some(&mut |delta: git2::DiffDelta<'_>, _hunk, line: git2::DiffLine<'_>| {
-            if line.origin() == '+' {
-                if let (Some(path), Some(number)) =
-                    (delta.new_file().path_bytes(), line.new_lineno())
-                {
-                    added.push((path.to_vec(), u64::from(number)));
+        Some(
+            &mut |delta: git2::DiffDelta<'_>, _binary: git2::DiffBinary<'_>| {
+                if let Some(path) = delta.new_file().path_bytes() {
+                    binary_paths.push(path.to_vec());
                 }
-            }
-            true
-        }),
+                true
+            },
+        ),
+        None,
+        Some(
+            &mut |delta: git2::DiffDelta<'_>, _hunk, line: git2::DiffLine<'_>| {
+                if line.origin() == '+' {
+                    if let (Some(path), Some(number)) =
+                        (delta.new_file().path_bytes(), line.new_lineno())
+                    {
+                        added.push((path.to_vec(), u64::from(number)));
+                    }
+                }
+                true
+            },
+        ),
     )
     .map_err(|e| format!("cannot read the staged changes: {}", e.message()))?;
     for path in binary_paths {
@@ -230,17 +237,17 @@ fn pathspecs(root: &Path, paths: &[PathBuf]) -> std::result::Result<Vec<Vec<u8>>
     if paths.is_empty() {
         return Ok(Vec::new());
     }
-    let current = std::env::current_dir()
-        .map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let current =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let current = current.canonicalize().unwrap_or(current);
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     paths
         .iter()
         .map(|path| {
             let absolute = lexical_normalize(&current.join(path));
-            let relative = absolute.strip_prefix(&root).map_err(|_| {
-                format!("{} is outside the repository", path.display())
-            })?;
+            let relative = absolute
+                .strip_prefix(&root)
+                .map_err(|_| format!("{} is outside the repository", path.display()))?;
             Ok(relative
                 .components()
                 .map(|c| c.as_os_str().as_encoded_bytes().to_vec())
