@@ -170,17 +170,18 @@ fn ci(args: CiArgs) -> Result<i32> {
     let env = |name: &str| std::env::var(name).ok();
     let plan = ci::detect(&env)?;
     let repo = Repo::discover(&args.repo)?;
-    let revisions = ci::resolve(&plan, &repo)?;
+    let resolved = ci::resolve(&plan, &repo)?;
     let scope = format!("{}, {}", plan.system.name(), plan.event);
     eprintln!("leakward ci: {scope}");
     let options = HistoryOptions {
-        revisions,
+        revisions: resolved.revisions,
         require_complete: true,
         ..HistoryOptions::default()
     };
     let (mut output, config) =
         scan_history_with(&args.repo, &args.setup, options).context(scope.clone())?;
     output.stats.scope = Some(scope);
+    output.stats.warnings.extend(resolved.warnings);
     let github = plan.system == ci::System::GitHubActions;
     let extras = |findings: &[Finding], stats: &ScanStats| -> Result<()> {
         if let Some(path) = &args.sarif {

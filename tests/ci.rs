@@ -584,7 +584,6 @@ fn a_push_creating_a_branch_scans_its_commits_not_on_the_default_branch() {
 }
 
 #[test]
-#[ignore = "bug: Repo::commit does not peel the annotated tag object `after` names (exit 2)"]
 fn a_push_creating_an_annotated_tag_scans_the_tagged_commits_not_on_the_default_branch() {
     // For an annotated tag, GitHub's `after` is the tag object, not the commit.
     let origin = Project::new(14);
@@ -615,6 +614,12 @@ fn a_new_branch_is_scanned_from_its_root_when_the_default_branch_was_not_fetched
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.findings(), vec![new_key(&project), old_key(&project)]);
     assert_eq!(run.commits_scanned(), 5);
+    assert!(
+        run.stderr
+            .contains("warning: refs/remotes/origin/main is not in this checkout"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -686,6 +691,12 @@ fn a_force_push_scans_the_new_commits_not_on_the_old_tip_or_the_default_branch()
     assert!(!has_object(without_old_tip.path(), &origin.head));
     let run = ci(without_old_tip.path(), &runner.github("push", &event), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("warning: {} is not in this checkout", origin.head)),
+        "{}",
+        run.stderr
+    );
     assert_eq!(
         run.findings(),
         vec![

@@ -119,15 +119,28 @@ pub fn detect(env: &dyn Fn(&str) -> Option<String>) -> Result<Plan> {
     }
 }
 
-/// The plan's commits in `repo`: `None` for everything, or the selection to walk.
+/// The plan's commits in `repo`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// `None` for everything, or the selection to walk.
+    pub revisions: Option<Revisions>,
+    /// Optional bases that were not in the checkout, which widens the scan.
+    pub warnings: Vec<String>,
+}
+
+/// The plan's commits in `repo`.
 ///
 /// # Errors
 /// [`Error::Input`] saying to fetch the whole history when a commit the plan needs is not in
 /// the checkout.
-pub fn resolve(plan: &Plan, repo: &Repo) -> Result<Option<Revisions>> {
+pub fn resolve(plan: &Plan, repo: &Repo) -> Result<Resolved> {
+    let whole = |revisions| Resolved {
+        revisions,
+        warnings: Vec::new(),
+    };
     match &plan.selection {
-        Selection::Everything => Ok(None),
-        Selection::Nothing => Ok(Some(Revisions::default())),
+        Selection::Everything => Ok(whole(None)),
+        Selection::Nothing => Ok(whole(Some(Revisions::default()))),
         Selection::Range { head, base } => {
             let missing = |what: &str, id: &str| Error::Input {
                 path: ".".into(),
@@ -141,22 +154,35 @@ pub fn resolve(plan: &Plan, repo: &Repo) -> Result<Option<Revisions>> {
                     } else {
                         ""
                     },
-                    plan.system.fetch_advice()
+                    if plan.event.contains("pull_request_target") {
+                        "check out the pull request's head (`ref: ${{ github.event.pull_request.head.sha }}`) with `fetch-depth: 0`"
+                    } else {
+                        plan.system.fetch_advice()
+                    }
                 ),
             };
             let include = repo.commit(head).ok_or_else(|| missing("commit", head))?;
             let mut exclude = Vec::new();
+            let mut warnings = Vec::new();
             for side in base {
                 match repo.commit(&side.name).or_else(|| repo.resolve(&side.name)) {
                     Some(id) => exclude.push(id),
                     None if side.required => return Err(missing("base commit", &side.name)),
-                    None => {}
+                    None => warnings.push(format!(
+                        "{} is not in this checkout, so commits it has were scanned too \
+                         (findings may include keys already there); {}",
+                        side.name,
+                        plan.system.fetch_advice()
+                    )),
                 }
             }
-            Ok(Some(Revisions {
-                include: vec![include],
-                exclude,
-            }))
+            Ok(Resolved {
+                revisions: Some(Revisions {
+                    include: vec![include],
+                    exclude,
+                }),
+                warnings,
+            })
         }
     }
 }

@@ -35,6 +35,9 @@ pub fn write_annotations(out: &mut dyn Write, findings: &[Finding]) -> io::Resul
     Ok(())
 }
 
+/// Rows of the job summary's table at most (GitHub caps a step summary at 1 MiB).
+const SUMMARY_ROWS: usize = 200;
+
 /// Writes the job summary: what was scanned, then a table of the findings.
 ///
 /// # Errors
@@ -74,7 +77,7 @@ pub fn write_summary(
     writeln!(out)?;
     writeln!(out, "| Severity | Key | Where | Commit | Revoke |")?;
     writeln!(out, "|---|---|---|---|---|")?;
-    for finding in findings {
+    for finding in findings.iter().take(SUMMARY_ROWS) {
         let commit = finding.provenance.as_ref().map_or_else(String::new, |p| {
             p.commit.get(..12).unwrap_or(&p.commit).to_string()
         });
@@ -88,6 +91,13 @@ pub fn write_summary(
             finding.line,
             commit,
             cell(&finding.rule.revoke)
+        )?;
+    }
+    if findings.len() > SUMMARY_ROWS {
+        writeln!(
+            out,
+            "\n… and {} more: see the SARIF report or the job log.",
+            findings.len() - SUMMARY_ROWS
         )?;
     }
     Ok(())

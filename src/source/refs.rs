@@ -34,14 +34,19 @@ impl Repo {
         }
     }
 
-    /// The commit a full 40-hex id names, if it is in the object database. `None` for the
-    /// all-zero id git uses for "no commit", for malformed ids and for missing commits.
+    /// The commit a full 40-hex id names (an annotated tag's id names the commit it tags),
+    /// if it is in the object database. `None` for the all-zero id git uses for "no commit",
+    /// for malformed ids and for missing objects.
     pub fn commit(&self, hex: &str) -> Option<Oid> {
         let id = Oid::from_str(hex.trim()).ok()?;
         if id.is_zero() {
             return None;
         }
-        self.repo.find_commit(id).ok().map(|c| c.id())
+        self.repo
+            .find_object(id, None)
+            .and_then(|object| object.peel_to_commit())
+            .ok()
+            .map(|c| c.id())
     }
 
     /// Whether `hex` is git's all-zero id (a ref that does not exist on one side).
