@@ -104,10 +104,7 @@ fn staged(args: StagedArgs) -> Result<i32> {
         started,
         &no_extras,
     )?;
-    if code == EXIT_FINDINGS {
-        eprintln!("{}", report::advice::BLOCKED_COMMIT);
-    }
-    Ok(code)
+    Ok(with_advice(code, report::advice::BLOCKED_COMMIT))
 }
 
 fn pre_push(args: PrePushArgs) -> Result<i32> {
@@ -133,10 +130,15 @@ fn pre_push(args: PrePushArgs) -> Result<i32> {
         started,
         &no_extras,
     )?;
+    Ok(with_advice(code, report::advice::BLOCKED_PUSH))
+}
+
+/// Prints what to do about a stopped commit or push when there are findings.
+fn with_advice(code: i32, advice: &str) -> i32 {
     if code == EXIT_FINDINGS {
-        eprintln!("{}", report::advice::BLOCKED_PUSH);
+        eprintln!("{advice}");
     }
-    Ok(code)
+    code
 }
 
 fn install_hook(args: InstallHookArgs) -> Result<i32> {

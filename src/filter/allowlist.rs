@@ -80,7 +80,7 @@ impl PathAllowlist {
         if self.empty {
             return false;
         }
-        let absolute = normalize(&self.current_dir.join(path));
+        let absolute = crate::source::lexical_normalize(&self.current_dir.join(path));
         match absolute.strip_prefix(&self.base) {
             Ok(relative) => self.globs.is_match(relative),
             Err(_) => false,
@@ -92,21 +92,6 @@ impl PathAllowlist {
     pub fn matches_relative(&self, path: &str) -> bool {
         !self.empty && self.globs.is_match(path)
     }
-}
-
-/// Removes `.` and `..` components without touching the filesystem.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// One set of allowlist entries: paths, regexes on the secret, stopwords.

@@ -244,7 +244,7 @@ fn pathspecs(root: &Path, paths: &[PathBuf]) -> std::result::Result<Vec<Vec<u8>>
     paths
         .iter()
         .map(|path| {
-            let absolute = lexical_normalize(&current.join(path));
+            let absolute = super::lexical_normalize(&current.join(path));
             let relative = absolute
                 .strip_prefix(&root)
                 .map_err(|_| format!("{} is outside the repository", path.display()))?;
@@ -255,21 +255,6 @@ fn pathspecs(root: &Path, paths: &[PathBuf]) -> std::result::Result<Vec<Vec<u8>>
                 .join(&b'/'))
         })
         .collect()
-}
-
-/// Removes `.` and `..` components without touching the filesystem.
-fn lexical_normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 fn plural(n: usize, noun: &str) -> String {
