@@ -1,7 +1,8 @@
 //! Scanning one blob: read it in bounded chunks, scan each chunk, place the matches.
 //!
-//! Every source (work tree, stdin, later git) hands its bytes to [`scan_reader`], so chunking,
-//! binary and UTF-16 handling, line numbers and snippets work the same everywhere.
+//! Every source hands its bytes to [`scan_reader`] (work tree, stdin) or, when they are in
+//! memory already, to [`scan_bytes`] (git blobs), so chunking, binary and UTF-16 handling, line
+//! numbers and snippets work the same everywhere.
 
 use crate::filter::InlineAllow;
 use crate::finding::{Finding, Fingerprint, RuleSummary, Secret};
@@ -32,6 +33,24 @@ pub struct BlobScan {
     pub binary: bool,
 }
 
+/// Scans a blob that is already in memory, such as a git blob: without copying it when it
+/// fits in one chunk (nearly always), else in chunks as [`scan_reader`] does.
+///
+/// `buffer` is used only for a blob of more than one chunk, and reused between calls.
+/// The findings are exactly those of [`scan_reader`] over the same bytes.
+pub fn scan_bytes(
+    bytes: &[u8],
+    path: &str,
+    scanner: &Scanner<'_>,
+    buffer: &mut Vec<u8>,
+) -> BlobScan {
+    // `scan_reader` takes a blob shorter than a chunk and its overlap in one read.
+    if bytes.len() < CHUNK_SIZE + OVERLAP_AFTER {
+        return scan_whole(bytes, path, scanner);
+    }
+    scan_reader(bytes, path, scanner, buffer).expect("reading from a byte slice never fails")
+}
+
 /// Reads `reader` to its end in bounded chunks and scans every byte once.
 ///
 /// `buffer` is reused between calls to avoid an allocation per file.
@@ -44,32 +63,18 @@ pub fn scan_reader(
     scanner: &Scanner<'_>,
     buffer: &mut Vec<u8>,
 ) -> io::Result<BlobScan> {
-    let mut result = BlobScan::default();
+    buffer.clear();
+    if fill(&mut reader, buffer, CHUNK_SIZE + OVERLAP_AFTER)? {
+        return Ok(scan_whole(buffer, path, scanner));
+    }
+    let mut result = BlobScan {
+        binary: memchr::memchr(0, &buffer[..BINARY_SNIFF]).is_some(),
+        ..BlobScan::default()
+    };
     let mut lines_before = 0u64;
     let mut columns_before = 0u64;
-    let mut first_chunk = true;
-    buffer.clear();
+    let mut at_end = false;
     loop {
-        let at_end = fill(&mut reader, buffer, CHUNK_SIZE + OVERLAP_AFTER)?;
-        if first_chunk {
-            first_chunk = false;
-            if at_end {
-                if let Some(text) = decode_utf16(buffer) {
-                    result.bytes = buffer.len() as u64;
-                    place(
-                        &text,
-                        scanner,
-                        scanner.scan(&text),
-                        path,
-                        false,
-                        LineIndex::new(&text),
-                        &mut result.findings,
-                    );
-                    return Ok(result);
-                }
-            }
-            result.binary = memchr::memchr(0, &buffer[..buffer.len().min(BINARY_SNIFF)]).is_some();
-        }
         let owned_start = if result.bytes == 0 { 0 } else { CONTEXT_BEFORE };
         let owned_end = if at_end {
             buffer.len()
@@ -107,7 +112,46 @@ pub fn scan_reader(
             None => columns_before += count_chars(dropped),
         }
         buffer.drain(..keep_from);
+        at_end = fill(&mut reader, buffer, CHUNK_SIZE + OVERLAP_AFTER)?;
     }
+}
+
+/// Scans a whole blob that fits in one chunk: a UTF-16 text is decoded first, anything else
+/// is scanned as it is.
+fn scan_whole(bytes: &[u8], path: &str, scanner: &Scanner<'_>) -> BlobScan {
+    let mut result = BlobScan {
+        bytes: bytes.len() as u64,
+        ..BlobScan::default()
+    };
+    if let Some(text) = decode_utf16(bytes) {
+        let matches = scanner.scan(&text);
+        let index = LineIndex::new(&text);
+        place(
+            &text,
+            scanner,
+            matches,
+            path,
+            false,
+            index,
+            &mut result.findings,
+        );
+        return result;
+    }
+    result.binary = memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some();
+    let matches = scanner.scan(bytes);
+    if !matches.is_empty() {
+        let index = LineIndex::new(bytes);
+        place(
+            bytes,
+            scanner,
+            matches,
+            path,
+            result.binary,
+            index,
+            &mut result.findings,
+        );
+    }
+    result
 }
 
 /// Reads until `buffer` holds `target` bytes or the reader ends; returns whether it ended.
@@ -261,6 +305,47 @@ mod tests {
         let rules = crate::rules::RuleSet::compile(Vec::new()).unwrap();
         let error = scan_reader(Failing, "x", &Scanner::new(&rules), &mut Vec::new()).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::PermissionDenied);
+    }
+
+    /// A reader that hands out at most 1000 bytes per call, like a pipe.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = out.len().min(self.0.len()).min(1000);
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn bytes_in_memory_give_what_a_reader_gives_on_either_side_of_one_chunk() {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let scanner = Scanner::new(&rules);
+        let secret_line = rules
+            .rules()
+            .iter()
+            .find(|rule| rule.id == "anthropic-api-key")
+            .unwrap()
+            .examples[0]
+            .clone();
+        let one_chunk = CHUNK_SIZE + OVERLAP_AFTER;
+        for len in [1000, one_chunk - 1, one_chunk, one_chunk + 1] {
+            // A key at the start and one that ends at the last byte.
+            let mut bytes = format!("{secret_line}\n").into_bytes();
+            bytes.resize(len - secret_line.len() - 1, b'x');
+            bytes.push(b'\n');
+            bytes.extend_from_slice(secret_line.as_bytes());
+            assert_eq!(bytes.len(), len);
+            let mut buffer = Vec::new();
+            let from_memory = scan_bytes(&bytes, "a", &scanner, &mut buffer);
+            let from_reader = scan_reader(Trickle(&bytes), "a", &scanner, &mut buffer).unwrap();
+            assert_eq!(from_memory.findings.len(), 2, "{len} bytes");
+            assert_eq!(from_memory.findings, from_reader.findings, "{len} bytes");
+            assert_eq!(from_memory.bytes, from_reader.bytes);
+            assert_eq!(from_memory.binary, from_reader.binary);
+        }
     }
 
     #[test]

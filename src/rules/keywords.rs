@@ -1,15 +1,25 @@
 //! The shared keyword automaton: one Aho-Corasick pass tells which rules to try and where.
 
+use super::interleaved::for_each_match_state;
 use super::Rule;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{dfa, MatchKind};
 use std::collections::BTreeMap;
 
 /// One automaton over the distinct keywords of all rules, with the rules each keyword feeds.
 #[derive(Debug)]
 pub struct KeywordIndex {
-    automaton: AhoCorasick,
+    automaton: KeywordAutomaton,
     /// For each automaton pattern, the indexes of the rules that list that keyword.
     owners: Vec<Vec<usize>>,
+}
+
+/// A DFA when one can be built (the fastest), else a contiguous NFA (for very many keywords).
+#[derive(Debug)]
+enum KeywordAutomaton {
+    Dfa(dfa::DFA),
+    Nfa(contiguous::NFA),
 }
 
 /// One keyword occurrence in a blob, for one rule.
@@ -25,43 +35,255 @@ pub struct KeywordHit {
 
 impl KeywordIndex {
     /// Builds the automaton for `rules`; keywords are lowercased and shared between rules.
+    ///
+    /// Rule validation guarantees every keyword is at least 3 bytes long.
     pub fn new(rules: &[Rule]) -> KeywordIndex {
-        let mut by_keyword: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
-        for (index, rule) in rules.iter().enumerate() {
-            for keyword in &rule.keywords {
-                let owners = by_keyword
-                    .entry(keyword.to_ascii_lowercase().into_bytes())
-                    .or_default();
-                if !owners.contains(&index) {
-                    owners.push(index);
-                }
-            }
-        }
-        let (patterns, owners): (Vec<Vec<u8>>, Vec<Vec<usize>>) = by_keyword.into_iter().unzip();
-        let automaton = AhoCorasickBuilder::new()
+        let (patterns, owners) = distinct_keywords(rules);
+        // No prefilter: the interleaved search steps the automaton itself and has no use for it.
+        let automaton = dfa::Builder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&patterns)
+            .map(KeywordAutomaton::Dfa)
             .or_else(|_| {
-                AhoCorasickBuilder::new()
+                contiguous::Builder::new()
                     .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(false)
                     .build(&patterns)
+                    .map(KeywordAutomaton::Nfa)
             })
             .expect("an automaton over short literal keywords always builds");
         KeywordIndex { automaton, owners }
     }
 
-    /// Calls `on_hit` for every keyword occurrence (overlapping ones too) and every rule it feeds.
-    pub fn for_each_hit(&self, haystack: &[u8], mut on_hit: impl FnMut(KeywordHit)) {
-        for found in self.automaton.find_overlapping_iter(haystack) {
-            for &rule in &self.owners[found.pattern().as_usize()] {
-                on_hit(KeywordHit {
-                    rule,
-                    start: found.start(),
-                    end: found.end(),
-                });
+    /// Calls `on_hit` for every keyword occurrence (overlapping ones too) and every rule it
+    /// feeds, in order of the keyword's end.
+    pub fn for_each_hit(&self, haystack: &[u8], on_hit: impl FnMut(KeywordHit)) {
+        match &self.automaton {
+            KeywordAutomaton::Dfa(dfa) => self.hits_of(dfa, haystack, on_hit),
+            KeywordAutomaton::Nfa(nfa) => self.hits_of(nfa, haystack, on_hit),
+        }
+    }
+
+    /// [`KeywordIndex::for_each_hit`] with one of the two automata.
+    fn hits_of<A: Automaton>(
+        &self,
+        automaton: &A,
+        haystack: &[u8],
+        mut on_hit: impl FnMut(KeywordHit),
+    ) {
+        for_each_match_state(automaton, haystack, |state, end| {
+            for index in 0..automaton.match_len(state) {
+                let pattern = automaton.match_pattern(state, index);
+                let start = end - automaton.pattern_len(pattern);
+                for &rule in &self.owners[pattern.as_usize()] {
+                    on_hit(KeywordHit { rule, start, end });
+                }
+            }
+        });
+    }
+}
+
+/// The distinct lowercased keywords of `rules`, sorted, each with the rules that list it.
+fn distinct_keywords(rules: &[Rule]) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+    let mut by_keyword: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
+    for (index, rule) in rules.iter().enumerate() {
+        for keyword in &rule.keywords {
+            let owners = by_keyword
+                .entry(keyword.to_ascii_lowercase().into_bytes())
+                .or_default();
+            if !owners.contains(&index) {
+                owners.push(index);
             }
         }
+    }
+    by_keyword.into_iter().unzip()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+
+    /// The built-in rules' index, its keywords, and the crate's plain overlapping search over
+    /// the same keywords: the reference the interleaved search must agree with.
+    struct Fixture {
+        rules: RuleSet,
+        patterns: Vec<Vec<u8>>,
+        owners: Vec<Vec<usize>>,
+        reference: AhoCorasick,
+        nfa: contiguous::NFA,
+    }
+
+    impl Fixture {
+        fn new() -> Fixture {
+            let rules = RuleSet::builtin().unwrap();
+            let (patterns, owners) = distinct_keywords(rules.rules());
+            let reference = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .unwrap();
+            let nfa = contiguous::Builder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(&patterns)
+                .unwrap();
+            Fixture {
+                rules,
+                patterns,
+                owners,
+                reference,
+                nfa,
+            }
+        }
+
+        fn expected(&self, haystack: &[u8]) -> Vec<KeywordHit> {
+            let mut hits = Vec::new();
+            for found in self.reference.find_overlapping_iter(haystack) {
+                for &rule in &self.owners[found.pattern().as_usize()] {
+                    hits.push(KeywordHit {
+                        rule,
+                        start: found.start(),
+                        end: found.end(),
+                    });
+                }
+            }
+            hits
+        }
+
+        /// Checks the index (a DFA) and the NFA fallback against the reference.
+        fn check(&self, haystack: &[u8]) {
+            let expected = self.expected(haystack);
+            let index = self.rules.keywords();
+            assert!(matches!(index.automaton, KeywordAutomaton::Dfa(_)));
+            let mut found = Vec::new();
+            index.for_each_hit(haystack, |hit| found.push(hit));
+            assert_eq!(found, expected, "DFA, haystack of {} bytes", haystack.len());
+            let mut found = Vec::new();
+            index.hits_of(&self.nfa, haystack, |hit| found.push(hit));
+            assert_eq!(found, expected, "NFA, haystack of {} bytes", haystack.len());
+        }
+    }
+
+    /// A small deterministic generator (xorshift64*), so failures reproduce.
+    struct Random(u64);
+
+    impl Random {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n
+        }
+
+        /// `keyword` with each ASCII letter's case flipped at random.
+        fn mixed_case(&mut self, keyword: &[u8]) -> Vec<u8> {
+            keyword
+                .iter()
+                .map(|&b| {
+                    if self.below(2) == 0 {
+                        b.to_ascii_uppercase()
+                    } else {
+                        b
+                    }
+                })
+                .collect()
+        }
+    }
+
+    /// Text made of keywords in mixed case, keyword prefixes and code-like filler.
+    fn realistic(random: &mut Random, patterns: &[Vec<u8>], len: usize) -> Vec<u8> {
+        const FILLER: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \n\t_-.:/=\"'(){}[]$+~";
+        let mut text = Vec::with_capacity(len + 64);
+        while text.len() < len {
+            let keyword = &patterns[random.below(patterns.len())];
+            match random.below(4) {
+                0 => text.extend(random.mixed_case(keyword)),
+                1 => {
+                    let cut = 1 + random.below(keyword.len());
+                    text.extend(random.mixed_case(&keyword[..cut]));
+                }
+                _ => {
+                    for _ in 0..random.below(40) {
+                        text.push(FILLER[random.below(FILLER.len())]);
+                    }
+                }
+            }
+        }
+        text.truncate(len);
+        text
+    }
+
+    #[test]
+    fn interleaved_search_finds_what_the_plain_search_finds() {
+        let fixture = Fixture::new();
+        let mut random = Random(0x5EED_1EAC_3A2D);
+        // Short haystacks take one stream; from 16 KiB on, four.
+        for len in [
+            0, 1, 2, 3, 100, 4095, 16_383, 16_384, 16_387, 20_000, 70_001, 300_000,
+        ] {
+            fixture.check(&realistic(&mut random, &fixture.patterns, len));
+        }
+        for _ in 0..40 {
+            let len = random.below(100_000);
+            fixture.check(&realistic(&mut random, &fixture.patterns, len));
+        }
+        // Random bytes, with and without keywords sprinkled in.
+        let noise: Vec<u8> = (0..50_000).map(|_| random.below(256) as u8).collect();
+        fixture.check(&noise);
+        let mut sprinkled = noise.clone();
+        for at in (0..sprinkled.len() - 80).step_by(997) {
+            let pick = random.below(fixture.patterns.len());
+            let keyword = random.mixed_case(&fixture.patterns[pick]);
+            sprinkled[at..at + keyword.len()].copy_from_slice(&keyword);
+        }
+        fixture.check(&sprinkled);
+    }
+
+    #[test]
+    fn keywords_across_stream_boundaries_are_found_once() {
+        let fixture = Fixture::new();
+        let mut random = Random(0xB0A7_DA11);
+        let longest = fixture.patterns.iter().map(Vec::len).max().unwrap();
+        for (len, segment) in [(16_384, 4096), (40_003, 10_000)] {
+            for keyword in &fixture.patterns {
+                // The keyword across each inner boundary, at a different offset each time, in
+                // filler no keyword contains; the longest keyword at every offset.
+                let offsets: Vec<usize> = if keyword.len() == longest {
+                    (0..=keyword.len() + 1).collect()
+                } else {
+                    vec![
+                        0,
+                        1,
+                        keyword.len() - 1,
+                        keyword.len(),
+                        random.below(keyword.len() + 1),
+                    ]
+                };
+                for chunk in offsets.chunks(3) {
+                    let mut haystack = vec![b'\n'; len];
+                    for (boundary, &offset) in (1..4).zip(chunk) {
+                        let at = boundary * segment - offset.min(boundary * segment);
+                        let mixed = random.mixed_case(keyword);
+                        haystack[at..at + mixed.len()].copy_from_slice(&mixed);
+                    }
+                    fixture.check(&haystack);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_repeated_keyword_is_found_at_every_position() {
+        let fixture = Fixture::new();
+        // Dense, overlapping and self-overlapping occurrences over all four streams.
+        fixture.check(&b"sk-sk-sk-".repeat(3000));
+        fixture.check(&b"-----BEGIN RSA PRIVATE KEY-----".repeat(800));
+        fixture.check(&b"xoxe.xoxe.xoxb-tokentokenTOKEN://".repeat(700));
     }
 }

@@ -3,6 +3,7 @@
 //! A [`RuleSet`] is compiled once per run and shared read-only by every scanning thread.
 
 mod definition;
+mod interleaved;
 mod keywords;
 
 pub use definition::{Confidence, RuleDefinition, RuleFile, Severity, DEFAULT_WINDOW, MAX_WINDOW};

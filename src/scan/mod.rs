@@ -33,7 +33,7 @@ pub struct Scanner<'r> {
 }
 
 /// A byte range of a blob in which one rule's pattern is searched.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Window {
     rule: usize,
     start: usize,
@@ -70,13 +70,27 @@ impl<'r> Scanner<'r> {
 
     /// Merged search windows, per rule, around every keyword occurrence.
     fn windows(&self, blob: &[u8]) -> Vec<Window> {
-        let mut windows = Vec::new();
+        let mut windows: Vec<Window> = Vec::new();
+        // Per rule, the index in `windows` of its latest window. Keywords like `://`, `token`
+        // and `github` occur every few hundred bytes, so most hits start inside the window
+        // before them: extending it leaves the union (and so the merge below) unchanged, and
+        // keeps the sort small.
+        let mut latest = vec![usize::MAX; self.rules.rules().len()];
         self.rules.keywords().for_each_hit(blob, |hit| {
             let rule = self.rules.rule(hit.rule);
+            let start = hit.start.saturating_sub(LOOKBEHIND);
+            let end = (hit.end + rule.window).min(blob.len());
+            if let Some(last) = windows.get_mut(latest[hit.rule]) {
+                if (last.start..=last.end).contains(&start) {
+                    last.end = last.end.max(end);
+                    return;
+                }
+            }
+            latest[hit.rule] = windows.len();
             windows.push(Window {
                 rule: hit.rule,
-                start: hit.start.saturating_sub(LOOKBEHIND),
-                end: (hit.end + rule.window).min(blob.len()),
+                start,
+                end,
             });
         });
         windows.sort_unstable_by_key(|w| (w.rule, w.start));
@@ -149,4 +163,73 @@ fn check(rule: &Rule, rule_index: usize, blob: &[u8], start: usize, end: usize) 
         end,
         entropy,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The windows as first written: one per hit, sorted, then merged.
+    fn windows_one_per_hit(scanner: &Scanner<'_>, blob: &[u8]) -> Vec<Window> {
+        let mut windows = Vec::new();
+        scanner.rules.keywords().for_each_hit(blob, |hit| {
+            windows.push(Window {
+                rule: hit.rule,
+                start: hit.start.saturating_sub(LOOKBEHIND),
+                end: (hit.end + scanner.rules.rule(hit.rule).window).min(blob.len()),
+            });
+        });
+        windows.sort_unstable_by_key(|w| (w.rule, w.start));
+        let mut merged: Vec<Window> = Vec::new();
+        for window in windows {
+            match merged.last_mut() {
+                Some(last) if last.rule == window.rule && window.start <= last.end => {
+                    last.end = last.end.max(window.end)
+                }
+                _ => merged.push(window),
+            }
+        }
+        merged
+    }
+
+    #[test]
+    fn extending_the_latest_window_merges_like_one_window_per_hit() {
+        // The built-in rules and one whose keywords nest, so a later hit of the same rule can
+        // start before an earlier one.
+        let nested = r#"
+            [[rule]]
+            id = "nested-keywords"
+            name = "Nested keywords"
+            provider = "Test"
+            keywords = ["auth", "x-auth-key"]
+            pattern = '(zzz)'
+            severity = "low"
+            revoke = "https://example.com/"
+            window = 1
+        "#;
+        let mut definitions = crate::rules::builtin_definitions().unwrap();
+        for definition in crate::rules::parse_rule_file("nested.toml", nested).unwrap() {
+            definitions.push(("nested.toml".to_string(), definition));
+        }
+        let rules = RuleSet::compile(definitions).unwrap();
+        let scanner = Scanner::new(&rules);
+        // Every rule's examples and negatives, packed tight and spread out, so keywords
+        // overlap, nest (`auth_token` over `token`) and sit near each other's window edges.
+        let mut lines: Vec<&str> = rules
+            .rules()
+            .iter()
+            .flat_map(|rule| rule.examples.iter().chain(&rule.negatives))
+            .map(String::as_str)
+            .collect();
+        lines.push("headers = {'X-Auth-Key': key}");
+        for gap in [0, 1, 100, 255, 256, 257, 600, 5000] {
+            let separator = format!("\n{}", " ".repeat(gap));
+            let blob = lines.join(&separator);
+            assert_eq!(
+                scanner.windows(blob.as_bytes()),
+                windows_one_per_hit(&scanner, blob.as_bytes()),
+                "gap {gap}"
+            );
+        }
+    }
 }

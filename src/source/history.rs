@@ -17,7 +17,7 @@
 //!    blob, with the earliest commit (in walk order) that did so.
 
 use super::SourceOutput;
-use crate::blob::scan_reader;
+use crate::blob::scan_bytes;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Provenance};
 use crate::scan::Scanner;
@@ -649,8 +649,8 @@ fn scan_blobs(
                     e.message()
                 )
             })?;
-            let scanned = scan_reader(blob.content(), "", scanner, buffer)
-                .map_err(|e| format!("cannot read blob {id}: {e}"))?;
+            // Scanned where libgit2 inflated it, not copied: a blob is one buffer already.
+            let scanned = scan_bytes(blob.content(), "", scanner, buffer);
             if buffer.capacity() > crate::blob::CHUNK_SIZE * 2 {
                 *buffer = Vec::new();
             }
