@@ -21,7 +21,7 @@ use aho_corasick::Anchored;
 /// Segments searched side by side; more than four spill the states out of registers.
 const STREAMS: usize = 4;
 /// Shortest segment worth a stream of its own; shorter haystacks are searched in one.
-const MIN_SEGMENT: usize = 4096;
+const MIN_SEGMENT: usize = 1024;
 
 /// Calls `report(state, end)` for every position `end` (just past the byte read) at which the
 /// unanchored search of `automaton` over `haystack` is in a match state, in order of `end`.

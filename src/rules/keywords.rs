@@ -223,9 +223,9 @@ mod tests {
     fn interleaved_search_finds_what_the_plain_search_finds() {
         let fixture = Fixture::new();
         let mut random = Random(0x5EED_1EAC_3A2D);
-        // Short haystacks take one stream; from 16 KiB on, four.
+        // Short haystacks take one stream; from 4 KiB on, four.
         for len in [
-            0, 1, 2, 3, 100, 4095, 16_383, 16_384, 16_387, 20_000, 70_001, 300_000,
+            0, 1, 2, 3, 100, 4095, 4096, 4099, 16_384, 16_387, 20_000, 70_001, 300_000,
         ] {
             fixture.check(&realistic(&mut random, &fixture.patterns, len));
         }
@@ -250,7 +250,7 @@ mod tests {
         let fixture = Fixture::new();
         let mut random = Random(0xB0A7_DA11);
         let longest = fixture.patterns.iter().map(Vec::len).max().unwrap();
-        for (len, segment) in [(16_384, 4096), (40_003, 10_000)] {
+        for (len, segment) in [(4096, 1024), (16_384, 4096), (40_003, 10_000)] {
             for keyword in &fixture.patterns {
                 // The keyword across each inner boundary, at a different offset each time, in
                 // filler no keyword contains; the longest keyword at every offset.
