@@ -105,6 +105,7 @@ fn distinct_keywords(rules: &[Rule]) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::interleaved::{MIN_SEGMENT, STREAMS};
     use crate::rules::RuleSet;
     use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 
@@ -223,9 +224,9 @@ mod tests {
     fn interleaved_search_finds_what_the_plain_search_finds() {
         let fixture = Fixture::new();
         let mut random = Random(0x5EED_1EAC_3A2D);
-        // Short haystacks take one stream; from 16 KiB on, four.
+        // Short haystacks take one stream; from 4 KiB on, several.
         for len in [
-            0, 1, 2, 3, 100, 4095, 16_383, 16_384, 16_387, 20_000, 70_001, 300_000,
+            0, 1, 2, 3, 100, 4095, 4096, 4103, 16_384, 16_387, 20_000, 70_001, 300_000,
         ] {
             fixture.check(&realistic(&mut random, &fixture.patterns, len));
         }
@@ -250,7 +251,9 @@ mod tests {
         let fixture = Fixture::new();
         let mut random = Random(0xB0A7_DA11);
         let longest = fixture.patterns.iter().map(Vec::len).max().unwrap();
-        for (len, segment) in [(16_384, 4096), (40_003, 10_000)] {
+        let shortest = STREAMS * MIN_SEGMENT;
+        for len in [shortest, 4 * shortest + 3, 40_003] {
+            let segment = len / STREAMS;
             for keyword in &fixture.patterns {
                 // The keyword across each inner boundary, at a different offset each time, in
                 // filler no keyword contains; the longest keyword at every offset.
@@ -265,9 +268,9 @@ mod tests {
                         random.below(keyword.len() + 1),
                     ]
                 };
-                for chunk in offsets.chunks(3) {
+                for chunk in offsets.chunks(STREAMS - 1) {
                     let mut haystack = vec![b'\n'; len];
-                    for (boundary, &offset) in (1..4).zip(chunk) {
+                    for (boundary, &offset) in (1..STREAMS).zip(chunk) {
                         let at = boundary * segment - offset.min(boundary * segment);
                         let mixed = random.mixed_case(keyword);
                         haystack[at..at + mixed.len()].copy_from_slice(&mixed);
@@ -281,7 +284,7 @@ mod tests {
     #[test]
     fn a_repeated_keyword_is_found_at_every_position() {
         let fixture = Fixture::new();
-        // Dense, overlapping and self-overlapping occurrences over all four streams.
+        // Dense, overlapping and self-overlapping occurrences over every stream.
         fixture.check(&b"sk-sk-sk-".repeat(3000));
         fixture.check(&b"-----BEGIN RSA PRIVATE KEY-----".repeat(800));
         fixture.check(&b"xoxe.xoxe.xoxb-tokentokenTOKEN://".repeat(700));

@@ -9,6 +9,7 @@ pub use entropy::shannon_entropy;
 pub use lookalike::{is_code_name, is_inside_base64_blob, is_placeholder};
 
 use crate::rules::{Rule, RuleSet};
+use regex::bytes::{CaptureLocations, Regex};
 
 /// Bytes searched before a keyword occurrence, so a pattern may start before its keyword.
 pub const LOOKBEHIND: usize = 256;
@@ -62,8 +63,19 @@ impl<'r> Scanner<'r> {
     pub fn scan(&self, blob: &[u8]) -> Vec<Match> {
         let windows = self.windows(blob);
         let mut matches = Vec::new();
+        // Windows come sorted by rule: one set of capture slots serves all of a rule's.
+        let mut captures: Option<(usize, CaptureLocations)> = None;
         for window in windows {
-            self.confirm(blob, window, &mut matches);
+            let rule = self.rules.rule(window.rule);
+            let Ok(regex) = rule.regex() else {
+                // Only a pattern over the size limit; RuleSet::compile_now reports it for user rules.
+                continue;
+            };
+            let slots = match &mut captures {
+                Some((for_rule, slots)) if *for_rule == window.rule => slots,
+                _ => &mut captures.insert((window.rule, regex.capture_locations())).1,
+            };
+            self.confirm(blob, window, regex, slots, &mut matches);
         }
         overlap::keep_most_specific(matches, self.rules, blob)
     }
@@ -94,32 +106,34 @@ impl<'r> Scanner<'r> {
             });
         });
         windows.sort_unstable_by_key(|w| (w.rule, w.start));
-        let mut merged: Vec<Window> = Vec::with_capacity(windows.len());
-        for window in windows {
-            match merged.last_mut() {
-                Some(last) if last.rule == window.rule && window.start <= last.end => {
-                    last.end = last.end.max(window.end)
-                }
-                _ => merged.push(window),
+        // Merged in place: a window that starts within the one kept before it joins that one.
+        windows.dedup_by(|window, kept| {
+            let joins = window.rule == kept.rule && window.start <= kept.end;
+            if joins {
+                kept.end = kept.end.max(window.end);
             }
-        }
-        merged
+            joins
+        });
+        windows
     }
 
-    /// Runs one rule's pattern over one window and keeps the secrets that pass the checks.
-    fn confirm(&self, blob: &[u8], window: Window, out: &mut Vec<Match>) {
+    /// Runs one rule's pattern (`regex`, with `captures` made by it) over one window and keeps
+    /// the secrets that pass the checks.
+    fn confirm(
+        &self,
+        blob: &[u8],
+        window: Window,
+        regex: &Regex,
+        captures: &mut CaptureLocations,
+        out: &mut Vec<Match>,
+    ) {
         let rule = self.rules.rule(window.rule);
-        let Ok(regex) = rule.regex() else {
-            // Only a pattern over the size limit; RuleSet::compile_now reports it for user rules.
-            return;
-        };
         let mut end = window.end;
         let mut at = window.start;
         while at < window.end {
-            let Some(captures) = regex.captures_at(&blob[..end], at) else {
+            let Some(whole) = regex.captures_read_at(captures, &blob[..end], at) else {
                 break;
             };
-            let whole = captures.get(0).expect("group 0 always participates");
             if whole.end() == end && end < blob.len() {
                 // The window edge may have cut a longer token short: widen and retry.
                 end = (end + rule.window.max(4096)).min(blob.len());
@@ -128,8 +142,8 @@ impl<'r> Scanner<'r> {
             if whole.start() >= window.end {
                 break;
             }
-            if let Some(secret) = captures.get(1) {
-                if let Some(found) = check(rule, window.rule, blob, secret.start(), secret.end()) {
+            if let Some((secret_start, secret_end)) = captures.get(1) {
+                if let Some(found) = check(rule, window.rule, blob, secret_start, secret_end) {
                     out.push(found);
                 }
             }
