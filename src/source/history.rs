@@ -467,10 +467,12 @@ fn introductions(
     Ok(history)
 }
 
-/// Trees read while diffing a run of neighbouring commits, by id.
+/// Trees read while diffing a run of neighbouring commits, by id, and the tree of each
+/// commit read (a commit's parent is nearly always the commit diffed just before it).
 struct TreeCache<'r> {
     repo: &'r Repository,
     trees: HashMap<Oid, Tree<'r>>,
+    commit_trees: HashMap<Oid, Oid>,
 }
 
 impl<'r> TreeCache<'r> {
@@ -481,7 +483,26 @@ impl<'r> TreeCache<'r> {
         TreeCache {
             repo,
             trees: HashMap::new(),
+            commit_trees: HashMap::new(),
         }
+    }
+
+    /// The tree id of commit `id`, reading the commit only if it was not seen in this run.
+    fn tree_of_commit(&mut self, id: Oid) -> std::result::Result<Oid, git2::Error> {
+        if let Some(&tree) = self.commit_trees.get(&id) {
+            return Ok(tree);
+        }
+        let tree = self.repo.find_commit(id)?.tree_id();
+        self.remember_commit(id, tree);
+        Ok(tree)
+    }
+
+    /// Notes that commit `id` has tree `tree`.
+    fn remember_commit(&mut self, id: Oid, tree: Oid) {
+        if self.commit_trees.len() >= Self::CAPACITY {
+            self.commit_trees.clear();
+        }
+        self.commit_trees.insert(id, tree);
     }
 
     fn get(&mut self, id: Oid) -> std::result::Result<Tree<'r>, git2::Error> {
@@ -513,6 +534,7 @@ fn commit_introductions<'r>(
     if since.is_some_and(|since| commit.committer().when().seconds() < since) {
         return Ok(None);
     }
+    trees.remember_commit(commit_id, commit.tree_id());
     let tree = trees.get(commit.tree_id()).map_err(|e| {
         format!(
             "cannot read tree {} of commit {commit_id}: {}",
@@ -521,8 +543,9 @@ fn commit_introductions<'r>(
         )
     })?;
     let read_parent_tree = |trees: &mut TreeCache<'r>, parent: Oid| {
-        repo.find_commit(parent)
-            .and_then(|p| trees.get(p.tree_id()))
+        trees
+            .tree_of_commit(parent)
+            .and_then(|tree| trees.get(tree))
             .map_err(|e| {
                 format!(
                     "cannot read parent {parent} of commit {commit_id}: {}",
@@ -562,6 +585,9 @@ fn commit_introductions<'r>(
 
 /// Appends the blobs of `new` (under `path`) that `old` does not have at the same path,
 /// descending only into subtrees whose ids differ.
+///
+/// Both trees are walked side by side in git's tree order, so finding an entry's old
+/// version costs no lookup (and no allocation, which `Tree::get_name_bytes` makes).
 fn changed_blobs(
     trees: &mut TreeCache<'_>,
     old: Option<&Tree<'_>>,
@@ -569,17 +595,28 @@ fn changed_blobs(
     path: &mut Vec<u8>,
     out: &mut Vec<(Oid, Vec<u8>)>,
 ) -> std::result::Result<(), String> {
+    let mut old_entries = old.into_iter().flat_map(|tree| tree.iter()).peekable();
     for entry in new.iter() {
         let kind = entry.kind();
+        let name = entry.name_bytes();
+        let mut previous = None;
+        while let Some(old_entry) = old_entries.peek() {
+            match tree_order(old_entry, &entry) {
+                std::cmp::Ordering::Less => {
+                    old_entries.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    previous = Some((old_entry.id(), old_entry.kind()));
+                    old_entries.next();
+                    break;
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+        }
         if kind != Some(ObjectType::Blob) && kind != Some(ObjectType::Tree) {
             continue; // submodule commits live in another repository
         }
-        let name = entry.name_bytes();
         let id = entry.id();
-        // libgit2 finds a name by binary search in the sorted tree.
-        let previous = old
-            .and_then(|tree| tree.get_name_bytes(name))
-            .map(|old_entry| (old_entry.id(), old_entry.kind()));
         if previous.is_some_and(|(old_id, old_kind)| old_id == id && old_kind == kind) {
             continue;
         }
@@ -613,6 +650,26 @@ fn changed_blobs(
         path.truncate(before);
     }
     Ok(())
+}
+
+/// Git's order of tree entries: by name, a subtree's name compared as if it ended in `/`.
+fn tree_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    base_name_order(
+        a.name_bytes(),
+        a.kind() == Some(ObjectType::Tree),
+        b.name_bytes(),
+        b.kind() == Some(ObjectType::Tree),
+    )
+}
+
+/// [`tree_order`] on names and whether each names a subtree (git's `base_name_compare`).
+fn base_name_order(a: &[u8], a_is_tree: bool, b: &[u8], b_is_tree: bool) -> std::cmp::Ordering {
+    let common = a.len().min(b.len());
+    a[..common].cmp(&b[..common]).then_with(|| {
+        let next =
+            |name: &[u8], is_tree: bool| name.get(common).copied().or(is_tree.then_some(b'/'));
+        next(a, a_is_tree).cmp(&next(b, b_is_tree))
+    })
 }
 
 /// A scanned blob that had findings.
@@ -1008,6 +1065,85 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tree_order_is_gits() {
+        // Names in the order git sorts a tree's entries; `true` marks a subtree.
+        let sorted = [
+            ("a", false),
+            ("a-b", false),
+            ("a.b", false),
+            ("a", true),
+            ("a0", false),
+            ("ab", true),
+            ("b", false),
+        ];
+        for pair in sorted.windows(2) {
+            let ((a, a_tree), (b, b_tree)) = (pair[0], pair[1]);
+            assert_eq!(
+                base_name_order(a.as_bytes(), a_tree, b.as_bytes(), b_tree),
+                std::cmp::Ordering::Less,
+                "{pair:?}"
+            );
+            assert_eq!(
+                base_name_order(b.as_bytes(), b_tree, a.as_bytes(), a_tree),
+                std::cmp::Ordering::Greater,
+                "{pair:?}"
+            );
+        }
+        assert_eq!(
+            base_name_order(b"a", true, b"a", true),
+            std::cmp::Ordering::Equal
+        );
+    }
+
+    #[test]
+    fn a_file_that_becomes_a_directory_and_back_is_introduced_each_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = Repository::init_bare(dir.path()).expect("init");
+        let blob = |text: &str| repo.blob(text.as_bytes()).expect("blob");
+        let (file, inner, same, sibling) = (blob("file"), blob("inner"), blob("same"), blob("sib"));
+        let tree_of = |entries: &[(&str, Oid, i32)]| {
+            let mut builder = repo.treebuilder(None).expect("builder");
+            for (name, id, mode) in entries {
+                builder.insert(name, *id, *mode).expect("insert");
+            }
+            builder.write().expect("write tree")
+        };
+        let subtree = tree_of(&[("bar", inner, 0o100644)]);
+        let old = tree_of(&[("foo", file, 0o100644), ("same.txt", same, 0o100644)]);
+        let new = tree_of(&[
+            ("foo", subtree, 0o040000),
+            ("foo.txt", sibling, 0o100644),
+            ("same.txt", same, 0o100644),
+        ]);
+        let mut trees = TreeCache::new(&repo);
+        let diff = |trees: &mut TreeCache<'_>, old: Option<Oid>, new: Oid| {
+            let old = old.map(|id| trees.get(id).expect("old tree"));
+            let new = trees.get(new).expect("new tree");
+            let mut out = Vec::new();
+            changed_blobs(trees, old.as_ref(), &new, &mut Vec::new(), &mut out).expect("diff");
+            out.into_iter()
+                .map(|(id, path)| (id, String::from_utf8(path).expect("UTF-8")))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            diff(&mut trees, Some(old), new),
+            [
+                (sibling, "foo.txt".to_string()),
+                (inner, "foo/bar".to_string())
+            ]
+        );
+        assert_eq!(
+            diff(&mut trees, Some(new), old),
+            [(file, "foo".to_string())]
+        );
+        assert_eq!(
+            diff(&mut trees, None, old),
+            [(file, "foo".to_string()), (same, "same.txt".to_string())]
+        );
+        assert_eq!(diff(&mut trees, Some(old), old), []);
+    }
 
     #[test]
     fn dates_round_trip() {
