@@ -691,13 +691,16 @@ fn scan_blobs(
     let mut matched = Vec::new();
     let total = history.blobs.len() as u64;
     let mut done = 0u64;
+    // Read in pack order: most delta bases are then still in libgit2's cache.
+    let order = super::pack_order::read_order(git_dir, &history.blobs);
     in_parallel(
         git_dir,
-        history.blobs.len(),
+        order.len(),
         BLOB_BATCH,
         threads,
         |_| Vec::new(),
-        |repo, buffer: &mut Vec<u8>, index| -> BlobWork {
+        |repo, buffer: &mut Vec<u8>, position| -> BlobWork {
+            let index = order[position];
             let id = history.blobs[index];
             let blob = repo.find_blob(id).map_err(|e| {
                 format!(
@@ -713,7 +716,8 @@ fn scan_blobs(
             }
             Ok((scanned.bytes, scanned.binary, scanned.findings))
         },
-        |index, work| {
+        |position, work| {
+            let index = order[position];
             match work {
                 Ok((bytes, binary, findings)) => {
                     output.stats.files_scanned += 1;
