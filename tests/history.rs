@@ -291,10 +291,25 @@ fn unmerged_branches_and_tags_of_deleted_branches_are_scanned() {
     let tagged = repo.commit("Release build");
     let tagged_date = repo.date();
     repo.git(&["tag", "-a", "v1.0", "-m", "v1.0"]);
+    // The release commit stays reachable only through a tag of that tag.
+    repo.git(&["tag", "-a", "v1.0-final", "v1.0", "-m", "v1.0 final"]);
+    repo.git(&["tag", "-d", "v1.0"]);
     repo.git(&["checkout", "-q", "main"]);
     repo.git(&["branch", "-q", "-D", "release-branch"]);
+    // Tags of a blob and of a tree carry no history and are no error.
+    repo.git(&["tag", "readme-blob", "HEAD:README.md"]);
+    repo.git(&["tag", "-a", "root-tree", "HEAD^{tree}", "-m", "a tree"]);
 
+    let loose_refs = history(&repo.root, &options(2));
+    // Packed refs carry each annotated tag's peeled id, which is read instead.
+    repo.git(&["pack-refs", "--all"]);
     let output = history(&repo.root, &options(2));
+    assert_eq!(rows(&loose_refs), rows(&output));
+    assert!(
+        output.stats.warnings.is_empty(),
+        "{:?}",
+        output.stats.warnings
+    );
     assert_eq!(
         rows(&output),
         vec![

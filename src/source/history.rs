@@ -289,13 +289,15 @@ fn starting_commits(
     let references = repo
         .references()
         .map_err(|e| format!("cannot list refs: {}", e.message()))?;
+    let odb = repo
+        .odb()
+        .map_err(|e| format!("cannot open the object database: {}", e.message()))?;
     for reference in references {
         let reference = reference.map_err(|e| format!("cannot list refs: {}", e.message()))?;
         let name = String::from_utf8_lossy(reference.name_bytes()).into_owned();
-        // Peels annotated tags down to what they tag; tags of trees or blobs carry no history.
-        match reference.peel(ObjectType::Any) {
-            Ok(object) if object.kind() == Some(ObjectType::Commit) => starts.push(object.id()),
-            Ok(_) => {}
+        match commit_of_reference(repo, &odb, &reference) {
+            Ok(Some(commit)) => starts.push(commit),
+            Ok(None) => {}
             Err(e) => {
                 let target = reference
                     .target()
@@ -329,6 +331,33 @@ fn starting_commits(
     starts.sort();
     starts.dedup();
     Ok(starts)
+}
+
+/// The commit `reference` leads to, peeling annotated tags; `None` for a tag of a tree or a
+/// blob, which carries no history.
+///
+/// Repositories mirrored from a forge carry thousands of refs (`refs/pull/*`): the type of
+/// a ref's object is read from its header, not by inflating the object, and a packed tag's
+/// peeled id is taken from `packed-refs`.
+fn commit_of_reference(
+    repo: &Repository,
+    odb: &git2::Odb<'_>,
+    reference: &git2::Reference<'_>,
+) -> std::result::Result<Option<Oid>, git2::Error> {
+    let target = match (reference.target_peel(), reference.target()) {
+        (Some(peeled), _) => peeled,
+        (None, Some(direct)) => direct,
+        // A symbolic ref (`refs/remotes/origin/HEAD`): what it points at.
+        (None, None) => return commit_of_reference(repo, odb, &reference.resolve()?),
+    };
+    match odb.read_header(target)?.1 {
+        ObjectType::Commit => Ok(Some(target)),
+        ObjectType::Tag => {
+            let object = repo.find_object(target, None)?.peel(ObjectType::Any)?;
+            Ok((object.kind() == Some(ObjectType::Commit)).then(|| object.id()))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The warning for a shallow clone, naming its first boundary commit.
