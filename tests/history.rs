@@ -660,8 +660,9 @@ fn one_and_four_threads_agree() {
         }
     }
     repo.commit("last batch");
+    let root = repo.root.clone();
     let render = |threads: usize| {
-        let output = history(&repo.root, &options(threads));
+        let output = history(&root, &options(threads));
         let mut findings = output.findings.clone();
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         format!(
@@ -679,6 +680,109 @@ fn one_and_four_threads_agree() {
     for _ in 0..3 {
         assert_eq!(render(4), one);
     }
+
+    // Packed, with an unreachable blob holding a key in the pack: with more than one
+    // thread every packed blob is scanned while the history is walked, and only the
+    // history's blobs count.
+    let stray = repo.root.join("stray.txt");
+    std::fs::write(&stray, format!("OPENAI_API_KEY={}\n", k.openai_project)).unwrap();
+    repo.git(&["hash-object", "-w", "stray.txt"]);
+    std::fs::remove_file(&stray).unwrap();
+    repo.git(&["repack", "-q", "-a", "-d", "-k"]);
+    assert!(
+        std::fs::read_dir(repo.root.join(".git/objects/pack"))
+            .unwrap()
+            .any(|entry| entry
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|e| e == "idx")),
+        "repack wrote a pack"
+    );
+    assert_eq!(render(1), one);
+    assert_eq!(render(4), one);
+
+    // Partly packed: newer commits' objects are loose and scanned after the packed ones.
+    repo.write("late.env", format!("GROQ_API_KEY={}\n", k.groq));
+    repo.commit("late");
+    let mixed = render(1);
+    assert!(mixed.contains("late.env"));
+    assert_eq!(render(4), mixed);
+}
+
+#[test]
+fn a_corrupt_packed_blob_is_an_error_naming_it_or_a_warning_with_keep_going() {
+    let k = FakeKeys::new(17);
+    let mut repo = Repo::new();
+    repo.write("keep.env", format!("GROQ_API_KEY={}\n", k.groq));
+    let keep = repo.commit("Keep");
+    let keep_date = repo.date();
+    let padding: String = (0..400).map(|i| format!("line {i}\n")).collect();
+    repo.write("broken.txt", &padding);
+    repo.commit("Add a file to break");
+    let blob = repo.git(&["rev-parse", "HEAD:broken.txt"]);
+    repo.git(&["gc", "-q"]);
+    // Overwrite the middle of the blob's compressed data in the pack.
+    let pack_dir = repo.root.join(".git/objects/pack");
+    let index = std::fs::read_dir(&pack_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|e| e == "idx"))
+        .unwrap();
+    let listing = Command::new("git")
+        .arg("show-index")
+        .current_dir(&repo.root)
+        .stdin(std::fs::File::open(&index).unwrap())
+        .output()
+        .unwrap();
+    let offset: u64 = String::from_utf8(listing.stdout)
+        .unwrap()
+        .lines()
+        .find(|line| line.contains(&blob))
+        .and_then(|line| line.split_whitespace().next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let pack = index.with_extension("pack");
+    let mut bytes = std::fs::read(&pack).unwrap();
+    let at = offset as usize + 8;
+    bytes[at..at + 16].copy_from_slice(&[0x55; 16]);
+    let mut permissions = std::fs::metadata(&pack).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&pack, permissions).unwrap();
+    std::fs::write(&pack, bytes).unwrap();
+
+    let message = scan(&repo.root, &options(2), &Scanner::new(rules()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains(&format!("cannot read blob {blob} (broken.txt in commit ")),
+        "{message}"
+    );
+    let keep_going = HistoryOptions {
+        keep_going: true,
+        ..options(2)
+    };
+    let output = history(&repo.root, &keep_going);
+    assert_eq!(
+        rows(&output),
+        vec![row("groq-api-key", "keep.env", 1, &keep, &keep_date, 0)]
+    );
+    assert!(
+        output
+            .stats
+            .warnings
+            .iter()
+            .any(|w| w.contains(&blob) && w.ends_with("it was not scanned")),
+        "{:?}",
+        output.stats.warnings
+    );
+    // One thread reads it the other way, with the same outcome.
+    let message = scan(&repo.root, &options(1), &Scanner::new(rules()))
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains(&blob), "{message}");
 }
 
 #[test]

@@ -12,10 +12,19 @@
 //!    is kept as three integers (blob, commit, path), so memory stays small and bounded by
 //!    the number of changes, not by blob contents.
 //! 3. **Scan.** Each distinct blob is read once and scanned in parallel (one
-//!    `git2::Repository` per worker thread, since it is not `Sync`). Only blobs with matches
-//!    are attributed: each finding is reported once per distinct path that introduced its
-//!    blob, with the earliest commit (in walk order) that did so.
+//!    `git2::Repository` per worker thread, since it is not `Sync`), in pack order so that
+//!    libgit2 finds delta bases in its cache. Only blobs with matches are attributed: each
+//!    finding is reported once per distinct path that introduced its blob, with the
+//!    earliest commit (in walk order) that did so.
+//!
+//! When the whole history is scanned with more than one thread, phase 3 does not wait for
+//! phases 1 and 2: every blob the pack files hold (the pack headers tell which objects are
+//! blobs) is scanned from the start, alongside the walk. The history's blobs then take
+//! their results from that scan; a blob the packs lack (a loose object) is scanned
+//! afterwards, and a packed blob the history does not reach is dropped, findings and all,
+//! so results and statistics are the same as without it.
 
+use super::packs::PackedBlobs;
 use super::SourceOutput;
 use crate::blob::scan_bytes;
 use crate::error::{Error, Result};
@@ -122,34 +131,71 @@ pub fn scan(
 
     let mut output = SourceOutput::default();
     let mut warnings = Vec::new();
-    let commits = walk(&repo, options, &mut warnings).map_err(fail)?;
-    if options.require_complete {
-        check_complete(&repo, &commits).map_err(fail)?;
-    } else if let Some(warning) = shallow_warning(&repo) {
-        output.stats.warnings.push(warning);
-    }
-
-    let history = introductions(
-        &git_dir,
-        &commits,
-        since,
-        threads,
-        options.keep_going,
-        &mut warnings,
-    )
-    .map_err(fail)?;
+    // The whole history holds nearly every blob of the packs: those are scanned while the
+    // commits are walked and diffed, instead of after (with more than one thread).
+    let everything = threads > 1
+        && since.is_none()
+        && options.range.is_none()
+        && options.branch.is_none()
+        && options.revisions.is_none();
+    let packed = if everything {
+        PackedBlobs::read(&git_dir)
+    } else {
+        PackedBlobs::default()
+    };
+    let cancel = AtomicBool::new(false);
+    let (history, ahead) = std::thread::scope(|scope| {
+        let ahead =
+            scope.spawn(|| scan_packed(&git_dir, &packed, scanner, threads, options, &cancel));
+        let history = (|| {
+            let commits = walk(&repo, options, &mut warnings)?;
+            if options.require_complete {
+                check_complete(&repo, &commits)?;
+            } else if let Some(warning) = shallow_warning(&repo) {
+                output.stats.warnings.push(warning);
+            }
+            introductions(
+                &git_dir,
+                &commits,
+                since,
+                threads,
+                options.keep_going,
+                &mut warnings,
+            )
+        })();
+        if history.is_err() {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        let ahead = ahead
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (history, ahead)
+    });
+    let history = history.map_err(fail)?;
     output.stats.commits_scanned = history.commits_included;
 
-    let matched = scan_blobs(
-        &git_dir,
+    let (mut matched, rest) = settle_packed(
         &history,
-        scanner,
-        threads,
-        options,
+        &packed,
+        ahead.map_err(fail)?,
+        options.keep_going,
         &mut output,
         &mut warnings,
     )
     .map_err(fail)?;
+    matched.extend(
+        scan_blobs(
+            &git_dir,
+            &history,
+            &rest,
+            scanner,
+            threads,
+            options,
+            &mut output,
+            &mut warnings,
+        )
+        .map_err(fail)?,
+    );
     output.findings = attribute(&repo, &history, matched).map_err(fail)?;
 
     warnings.sort();
@@ -704,13 +750,137 @@ fn base_name_order(a: &[u8], a_is_tree: bool, b: &[u8], b_is_tree: bool) -> std:
 /// A scanned blob that had findings.
 type BlobFindings = (u32, Vec<Finding>);
 
-/// What scanning one blob gave, or why it could not be read.
-type BlobWork = std::result::Result<(u64, bool, Vec<Finding>), String>;
+/// What scanning one blob gave: bytes read, whether it looked binary, and its findings.
+type Scanned = (u64, bool, Vec<Finding>);
 
-/// Phase 3: scans every distinct blob once, in parallel; returns the blobs with findings.
+/// What scanning one blob gave, or why it could not be read.
+type BlobWork = std::result::Result<Scanned, String>;
+
+/// Reads blob `id` and scans it where libgit2 inflated it (a blob is one buffer already).
+fn scan_blob(
+    repo: &Repository,
+    id: Oid,
+    scanner: &Scanner<'_>,
+    buffer: &mut Vec<u8>,
+) -> std::result::Result<Scanned, git2::Error> {
+    let blob = repo.find_blob(id)?;
+    let scanned = scan_bytes(blob.content(), "", scanner, buffer);
+    if buffer.capacity() > crate::blob::CHUNK_SIZE * 2 {
+        *buffer = Vec::new();
+    }
+    Ok((scanned.bytes, scanned.binary, scanned.findings))
+}
+
+/// The packed blobs scanned while the history was walked, by place in [`PackedBlobs::ids`].
+#[derive(Debug, Default)]
+struct PackedScan {
+    /// Bytes read and whether the blob looked binary, for each place.
+    summaries: Vec<(u64, bool)>,
+    /// The findings of the blobs that had some.
+    findings: HashMap<usize, Vec<Finding>>,
+    /// Why a blob could not be read (it matters only if the history has that blob).
+    failures: HashMap<usize, String>,
+}
+
+/// Phase 3, ahead of time: scans every blob of the packs in parallel, in pack order, until
+/// `cancel` is set. Progress counts these blobs.
+fn scan_packed(
+    git_dir: &Path,
+    packed: &PackedBlobs,
+    scanner: &Scanner<'_>,
+    threads: usize,
+    options: &HistoryOptions,
+    cancel: &AtomicBool,
+) -> Result<PackedScan, String> {
+    let mut scan = PackedScan {
+        summaries: vec![(0, false); packed.ids.len()],
+        ..PackedScan::default()
+    };
+    let total = packed.ids.len() as u64;
+    let (mut done, mut bytes) = (0u64, 0u64);
+    in_parallel(
+        git_dir,
+        packed.ids.len(),
+        BLOB_BATCH,
+        threads,
+        |_| Vec::new(),
+        |repo, buffer: &mut Vec<u8>, place| {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            Some(scan_blob(repo, packed.ids[place], scanner, buffer))
+        },
+        |place, work| {
+            match work {
+                None => return Ok(()),
+                Some(Ok((read, binary, findings))) => {
+                    scan.summaries[place] = (read, binary);
+                    bytes += read;
+                    if !findings.is_empty() {
+                        scan.findings.insert(place, findings);
+                    }
+                }
+                Some(Err(error)) => {
+                    scan.failures.insert(place, error.message().to_string());
+                }
+            }
+            done += 1;
+            if let Some(ProgressSink(report)) = &options.progress {
+                report(done, total, bytes);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(scan)
+}
+
+/// Takes the results of the history's blobs from the scan made ahead of time; returns the
+/// blobs with findings and the indexes of the blobs still to scan (loose, or in no pack
+/// index read). Blobs of the packs that the history does not reach are dropped.
+fn settle_packed(
+    history: &History,
+    packed: &PackedBlobs,
+    mut ahead: PackedScan,
+    keep_going: bool,
+    output: &mut SourceOutput,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<BlobFindings>, Vec<usize>), String> {
+    let mut matched = Vec::new();
+    let mut rest = Vec::new();
+    for (index, id) in history.blobs.iter().enumerate() {
+        let Some(place) = packed.place_of(id) else {
+            rest.push(index);
+            continue;
+        };
+        if let Some(error) = ahead.failures.remove(&place) {
+            let message = format!(
+                "cannot read blob {id}{}: {error}",
+                first_seen(history, index)
+            );
+            if !keep_going {
+                return Err(message);
+            }
+            warnings.push(format!("{message}; it was not scanned"));
+            continue;
+        }
+        let (read, binary) = ahead.summaries[place];
+        output.stats.files_scanned += 1;
+        output.stats.bytes_scanned += read;
+        output.stats.binary_files += u64::from(binary);
+        if let Some(findings) = ahead.findings.remove(&place) {
+            matched.push((index_u32(index)?, findings));
+        }
+    }
+    Ok((matched, rest))
+}
+
+/// Phase 3: scans the history's blobs at `indexes` once each, in parallel; returns the
+/// blobs with findings.
+#[allow(clippy::too_many_arguments)]
 fn scan_blobs(
     git_dir: &Path,
     history: &History,
+    indexes: &[usize],
     scanner: &Scanner<'_>,
     threads: usize,
     options: &HistoryOptions,
@@ -718,10 +888,14 @@ fn scan_blobs(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<BlobFindings>, String> {
     let mut matched = Vec::new();
-    let total = history.blobs.len() as u64;
+    let total = indexes.len() as u64;
     let mut done = 0u64;
     // Read in pack order: most delta bases are then still in libgit2's cache.
-    let order = super::pack_order::read_order(git_dir, &history.blobs);
+    let ids: Vec<Oid> = indexes.iter().map(|&index| history.blobs[index]).collect();
+    let order: Vec<usize> = super::packs::read_order(git_dir, &ids)
+        .into_iter()
+        .map(|position| indexes[position])
+        .collect();
     in_parallel(
         git_dir,
         order.len(),
@@ -731,19 +905,13 @@ fn scan_blobs(
         |repo, buffer: &mut Vec<u8>, position| -> BlobWork {
             let index = order[position];
             let id = history.blobs[index];
-            let blob = repo.find_blob(id).map_err(|e| {
+            scan_blob(repo, id, scanner, buffer).map_err(|e| {
                 format!(
                     "cannot read blob {id}{}: {}",
                     first_seen(history, index),
                     e.message()
                 )
-            })?;
-            // Scanned where libgit2 inflated it, not copied: a blob is one buffer already.
-            let scanned = scan_bytes(blob.content(), "", scanner, buffer);
-            if buffer.capacity() > crate::blob::CHUNK_SIZE * 2 {
-                *buffer = Vec::new();
-            }
-            Ok((scanned.bytes, scanned.binary, scanned.findings))
+            })
         },
         |position, work| {
             let index = order[position];
