@@ -138,15 +138,18 @@ pub fn scan(
         && options.range.is_none()
         && options.branch.is_none()
         && options.revisions.is_none();
-    let packed = if everything {
-        PackedBlobs::read(&git_dir)
-    } else {
-        PackedBlobs::default()
-    };
     let cancel = AtomicBool::new(false);
-    let (history, ahead) = std::thread::scope(|scope| {
-        let ahead =
-            scope.spawn(|| scan_packed(&git_dir, &packed, scanner, threads, options, &cancel));
+    let (history, (packed, ahead)) = std::thread::scope(|scope| {
+        let ahead = scope.spawn(|| {
+            // Reading the pack headers takes a while on a large pack too: not on the walk's time.
+            let packed = if everything {
+                PackedBlobs::read(&git_dir)
+            } else {
+                PackedBlobs::default()
+            };
+            let scan = scan_packed(&git_dir, &packed, scanner, threads, options, &cancel);
+            (packed, scan)
+        });
         let history = (|| {
             let commits = walk(&repo, options, &mut warnings)?;
             if options.require_complete {
