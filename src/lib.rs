@@ -8,6 +8,11 @@
 
 #![warn(missing_docs)]
 
+// zlib-rs stands in for zlib under libgit2 on Linux (see Cargo.toml); naming the crate is
+// what links its exported C symbols into every binary.
+#[cfg(target_os = "linux")]
+use libz_rs_sys as _;
+
 pub mod app;
 pub mod blob;
 pub mod ci;
