@@ -8,6 +8,7 @@ use crate::filter::InlineAllow;
 use crate::finding::{Finding, Fingerprint, RuleSummary, Secret};
 use crate::lines::{count_chars, LineIndex};
 use crate::report::sanitize;
+use crate::rules::MAX_WINDOW;
 use crate::scan::{Match, Scanner};
 use std::io::{self, Read};
 
@@ -17,6 +18,9 @@ pub const CHUNK_SIZE: usize = 8 * 1024 * 1024;
 const OVERLAP_AFTER: usize = 64 * 1024;
 /// Bytes before a chunk's start kept from the previous chunk, so keywords before a secret are seen.
 const CONTEXT_BEFORE: usize = 32 * 1024;
+// A window reaches at most MAX_WINDOW bytes before or after its keyword: for a keyword in a
+// chunk's own bytes, the whole window is inside the bytes read with the chunk.
+const _: () = assert!(MAX_WINDOW <= CONTEXT_BEFORE && MAX_WINDOW <= OVERLAP_AFTER);
 /// Bytes at the start of a blob in which a NUL byte marks it as binary.
 const BINARY_SNIFF: usize = 8 * 1024;
 /// Characters of context shown on each side of a secret in a snippet.

@@ -5,6 +5,7 @@ mod common;
 
 use leakward::examples::check_examples;
 use leakward::rules::RuleSet;
+use leakward::scan::Scanner;
 use std::collections::BTreeSet;
 
 #[test]
@@ -106,4 +107,76 @@ fn rules_check_fails_on_a_broken_example() {
         .stdout(predicates::str::contains(
             "acme-token: example not found: ACME=acme_short",
         ));
+}
+
+/// Random-looking bytes from `alphabet`, the same on every run.
+fn scrambled(alphabet: &[u8], len: usize, mut seed: u64) -> String {
+    (0..len)
+        .map(|_| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            alphabet[(seed >> 33) as usize % alphabet.len()] as char
+        })
+        .collect()
+}
+
+/// The built-in rule `id` alone, with its lookbehind changed by `delta`.
+fn only_rule(id: &str, delta: isize) -> RuleSet {
+    let definitions = leakward::rules::builtin_definitions()
+        .unwrap()
+        .into_iter()
+        .filter(|(_, definition)| definition.id == id)
+        .map(|(file, mut definition)| {
+            let lookbehind = definition.lookbehind.unwrap_or(256);
+            definition.lookbehind = Some(lookbehind.checked_add_signed(delta).unwrap());
+            (file, definition)
+        })
+        .collect();
+    RuleSet::compile(definitions).unwrap()
+}
+
+#[test]
+fn google_vertex_lookbehind_reaches_the_farthest_vertex_name() {
+    // The rule runs only near "private_key" (or private_key\" in JSON inside a string), so its
+    // lookbehind must reach back to the farthest Vertex name its pattern allows: "aiplatform",
+    // 300 bytes, "type", 100 spaces, ':', 100 spaces, "service_account", 1000 bytes, \".
+    let filler = |len, seed| scrambled(b"abcdefghijklmnopqrstuvwxyz0123456789 ,:\"_-", len, seed);
+    let pem = format!(
+        "-----BEGIN PRIVATE KEY-----{}-----END PRIVATE KEY-----",
+        scrambled(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+            1600,
+            7
+        )
+    );
+    let spaces = " ".repeat(100);
+    let farthest = |open: &str, close: &str| {
+        format!(
+            "aiplatform{}\"type\"{spaces}:{spaces}\"service_account\"{}{open}private_key{close}: {open}{pem}{close}",
+            filler(300, 1),
+            filler(1000, 2),
+        )
+    };
+    let id = "google-vertex-service-account-json";
+    let rules = only_rule(id, 0);
+    let scanner = Scanner::new(&rules);
+    for (open, close) in [
+        ("\"", "\""),
+        ("\\\"", "\""),
+        ("\"", "\\\""),
+        ("\\\"", "\\\""),
+    ] {
+        let text = farthest(open, close);
+        let found = scanner.scan(text.as_bytes());
+        assert_eq!(found.len(), 1, "{open}private_key{close}");
+        assert_eq!(
+            &text.as_bytes()[found[0].start..found[0].start + 6],
+            b"\"type\""
+        );
+    }
+    // One byte less and the escaped form, the farthest, is out of reach.
+    let shorter = only_rule(id, -1);
+    let text = farthest("\\\"", "\\\"");
+    assert!(Scanner::new(&shorter).scan(text.as_bytes()).is_empty());
 }

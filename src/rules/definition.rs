@@ -38,6 +38,11 @@ pub struct RuleDefinition {
     /// Bytes searched after a keyword occurrence (default [`DEFAULT_WINDOW`]).
     #[serde(default)]
     pub window: Option<usize>,
+    /// Bytes searched before a keyword occurrence (default [`DEFAULT_LOOKBEHIND`]): the most
+    /// bytes by which a match can start before the keyword it contains. A pattern that starts
+    /// with its keyword needs 0; a smaller value means fewer bytes through the regex.
+    #[serde(default)]
+    pub lookbehind: Option<usize>,
     /// A catch-all rule (generic assignment, any JWT, any URL password) that yields to every
     /// specific rule matching an overlapping secret.
     #[serde(default)]
@@ -56,7 +61,12 @@ pub struct RuleDefinition {
 /// Bytes searched after a keyword occurrence when a rule sets no `window`.
 pub const DEFAULT_WINDOW: usize = 256;
 
-/// The largest `window` a rule may ask for; chunked reading keeps this much overlap.
+/// Bytes searched before a keyword occurrence when a rule sets no `lookbehind`.
+pub const DEFAULT_LOOKBEHIND: usize = 256;
+
+/// The largest `window` or `lookbehind` a rule may ask for: chunked reading keeps at least
+/// this much of a blob after and before each chunk, so a window around a keyword in the chunk
+/// holds the same bytes as in the whole blob.
 pub const MAX_WINDOW: usize = 16 * 1024;
 
 /// How bad a leak of a credential is.

@@ -6,7 +6,9 @@ mod definition;
 mod interleaved;
 mod keywords;
 
-pub use definition::{Confidence, RuleDefinition, RuleFile, Severity, DEFAULT_WINDOW, MAX_WINDOW};
+pub use definition::{
+    Confidence, RuleDefinition, RuleFile, Severity, DEFAULT_LOOKBEHIND, DEFAULT_WINDOW, MAX_WINDOW,
+};
 pub use keywords::KeywordIndex;
 
 use crate::error::{Error, Result};
@@ -43,6 +45,8 @@ pub struct Rule {
     pub revoke: String,
     /// Bytes searched after a keyword occurrence.
     pub window: usize,
+    /// Bytes searched before a keyword occurrence.
+    pub lookbehind: usize,
     /// Whether this catch-all rule yields to specific rules on overlapping secrets.
     pub fallback: bool,
     /// Vendor-published example secrets, never findings.
@@ -293,6 +297,12 @@ fn compile_rule(file: String, d: RuleDefinition) -> Result<Rule> {
     if window == 0 || window > MAX_WINDOW {
         return Err(fail(format!("window must be between 1 and {MAX_WINDOW}")));
     }
+    let lookbehind = d.lookbehind.unwrap_or(DEFAULT_LOOKBEHIND);
+    if lookbehind > MAX_WINDOW {
+        return Err(fail(format!(
+            "lookbehind must be between 0 and {MAX_WINDOW}"
+        )));
+    }
     if let Some(min) = d.min_entropy {
         if !(0.0..=8.0).contains(&min) {
             return Err(fail("min_entropy must be between 0 and 8".into()));
@@ -313,6 +323,7 @@ fn compile_rule(file: String, d: RuleDefinition) -> Result<Rule> {
         regex: OnceLock::new(),
         min_entropy: d.min_entropy.unwrap_or(0.0),
         window,
+        lookbehind,
         fallback: d.fallback,
         documented_examples: d
             .documented_examples
@@ -331,4 +342,40 @@ fn compile_rule(file: String, d: RuleDefinition) -> Result<Rule> {
         negatives: d.negatives,
         source_file: file,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_with(extra: &str) -> Result<RuleSet> {
+        let file = format!(
+            "[[rule]]\nid = \"acme-token\"\nname = \"Acme token\"\nprovider = \"Acme\"\n\
+             keywords = [\"acme_\"]\npattern = '(acme_[a-z]{{20}})'\nseverity = \"low\"\n\
+             revoke = \"https://acme.invalid/\"\n{extra}"
+        );
+        let definitions = parse_rule_file("acme.toml", &file)?
+            .into_iter()
+            .map(|d| ("acme.toml".to_string(), d))
+            .collect();
+        RuleSet::compile(definitions)
+    }
+
+    #[test]
+    fn lookbehind_defaults_to_256_and_is_at_most_max_window() {
+        assert_eq!(
+            rule_with("").unwrap().rule(0).lookbehind,
+            DEFAULT_LOOKBEHIND
+        );
+        assert_eq!(rule_with("lookbehind = 0").unwrap().rule(0).lookbehind, 0);
+        let max = format!("lookbehind = {MAX_WINDOW}");
+        assert_eq!(rule_with(&max).unwrap().rule(0).lookbehind, MAX_WINDOW);
+        let over = format!("lookbehind = {}", MAX_WINDOW + 1);
+        let error = rule_with(&over).unwrap_err().to_string();
+        assert!(
+            error.contains("lookbehind must be between 0 and 16384"),
+            "{error}"
+        );
+        assert!(rule_with("lookbehind = -1").is_err());
+    }
 }

@@ -11,9 +11,6 @@ pub use lookalike::{is_code_name, is_inside_base64_blob, is_placeholder};
 use crate::rules::{Rule, RuleSet};
 use regex::bytes::{CaptureLocations, Regex};
 
-/// Bytes searched before a keyword occurrence, so a pattern may start before its keyword.
-pub const LOOKBEHIND: usize = 256;
-
 /// One secret found in a blob, before it is placed in a file and filtered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
@@ -80,7 +77,8 @@ impl<'r> Scanner<'r> {
         overlap::keep_most_specific(matches, self.rules, blob)
     }
 
-    /// Merged search windows, per rule, around every keyword occurrence.
+    /// Merged search windows, per rule, around every keyword occurrence: from the rule's
+    /// `lookbehind` bytes before the keyword to its `window` bytes after it.
     fn windows(&self, blob: &[u8]) -> Vec<Window> {
         let mut windows: Vec<Window> = Vec::new();
         // Per rule, the index in `windows` of its latest window. Keywords like `://`, `token`
@@ -90,7 +88,7 @@ impl<'r> Scanner<'r> {
         let mut latest = vec![usize::MAX; self.rules.rules().len()];
         self.rules.keywords().for_each_hit(blob, |hit| {
             let rule = self.rules.rule(hit.rule);
-            let start = hit.start.saturating_sub(LOOKBEHIND);
+            let start = hit.start.saturating_sub(rule.lookbehind);
             let end = (hit.end + rule.window).min(blob.len());
             if let Some(last) = windows.get_mut(latest[hit.rule]) {
                 if (last.start..=last.end).contains(&start) {
@@ -187,10 +185,11 @@ mod tests {
     fn windows_one_per_hit(scanner: &Scanner<'_>, blob: &[u8]) -> Vec<Window> {
         let mut windows = Vec::new();
         scanner.rules.keywords().for_each_hit(blob, |hit| {
+            let rule = scanner.rules.rule(hit.rule);
             windows.push(Window {
                 rule: hit.rule,
-                start: hit.start.saturating_sub(LOOKBEHIND),
-                end: (hit.end + scanner.rules.rule(hit.rule).window).min(blob.len()),
+                start: hit.start.saturating_sub(rule.lookbehind),
+                end: (hit.end + rule.window).min(blob.len()),
             });
         });
         windows.sort_unstable_by_key(|w| (w.rule, w.start));
@@ -208,8 +207,8 @@ mod tests {
 
     #[test]
     fn extending_the_latest_window_merges_like_one_window_per_hit() {
-        // The built-in rules and one whose keywords nest, so a later hit of the same rule can
-        // start before an earlier one.
+        // The built-in rules and two whose keywords nest, so a later hit of the same rule can
+        // start before an earlier one, with the default lookbehind and with none.
         let nested = r#"
             [[rule]]
             id = "nested-keywords"
@@ -220,6 +219,17 @@ mod tests {
             severity = "low"
             revoke = "https://example.com/"
             window = 1
+
+            [[rule]]
+            id = "nested-keywords-no-lookbehind"
+            name = "Nested keywords, no lookbehind"
+            provider = "Test"
+            keywords = ["auth", "x-auth-key"]
+            pattern = '(zzz)'
+            severity = "low"
+            revoke = "https://example.com/"
+            window = 1
+            lookbehind = 0
         "#;
         let mut definitions = crate::rules::builtin_definitions().unwrap();
         for definition in crate::rules::parse_rule_file("nested.toml", nested).unwrap() {
@@ -236,7 +246,7 @@ mod tests {
             .map(String::as_str)
             .collect();
         lines.push("headers = {'X-Auth-Key': key}");
-        for gap in [0, 1, 100, 255, 256, 257, 600, 5000] {
+        for gap in [0, 1, 30, 31, 32, 100, 255, 256, 257, 600, 5000] {
             let separator = format!("\n{}", " ".repeat(gap));
             let blob = lines.join(&separator);
             assert_eq!(
@@ -245,5 +255,45 @@ mod tests {
                 "gap {gap}"
             );
         }
+    }
+
+    #[test]
+    fn windows_reach_lookbehind_bytes_before_and_window_bytes_after_a_keyword() {
+        let file = r#"
+            [[rule]]
+            id = "default-lookbehind"
+            name = "Default lookbehind"
+            provider = "Test"
+            keywords = ["acme_"]
+            pattern = '(zzz)'
+            severity = "low"
+            revoke = "https://example.com/"
+
+            [[rule]]
+            id = "short-lookbehind"
+            name = "Short lookbehind"
+            provider = "Test"
+            keywords = ["acme_"]
+            pattern = '(zzz)'
+            severity = "low"
+            revoke = "https://example.com/"
+            lookbehind = 3
+            window = 10
+        "#;
+        let definitions = crate::rules::parse_rule_file("test.toml", file)
+            .unwrap()
+            .into_iter()
+            .map(|d| ("test.toml".to_string(), d))
+            .collect();
+        let rules = RuleSet::compile(definitions).unwrap();
+        let blob = format!("{}acme_{}", " ".repeat(300), " ".repeat(300));
+        let window = |rule, start, end| Window { rule, start, end };
+        assert_eq!(
+            Scanner::new(&rules).windows(blob.as_bytes()),
+            [
+                window(0, 300 - 256, 305 + 256),
+                window(1, 300 - 3, 305 + 10)
+            ]
+        );
     }
 }
