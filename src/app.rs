@@ -96,15 +96,15 @@ fn staged(args: StagedArgs) -> Result<i32> {
     let options = StagedOptions { paths: args.paths };
     let mut output = source::staged::scan(Path::new("."), &options, &scanner)?;
     sort_and_dedup(&mut output.findings);
-    let code = finish(
+    let advice = report::advice::BLOCKED_COMMIT;
+    finish_hook(
         output,
         &config,
         baseline.as_ref(),
         &args.report,
         started,
-        &no_extras,
-    )?;
-    Ok(with_advice(code, report::advice::BLOCKED_COMMIT))
+        advice,
+    )
 }
 
 fn pre_push(args: PrePushArgs) -> Result<i32> {
@@ -122,15 +122,29 @@ fn pre_push(args: PrePushArgs) -> Result<i32> {
     };
     let (mut output, config) = scan_history_with(Path::new("."), &args.setup, options)?;
     output.stats.scope = Some(plan.scope);
-    let code = finish(
+    let advice = report::advice::BLOCKED_PUSH;
+    finish_hook(
         output,
         &config,
         baseline.as_ref(),
         &args.report,
         started,
-        &no_extras,
-    )?;
-    Ok(with_advice(code, report::advice::BLOCKED_PUSH))
+        advice,
+    )
+}
+
+/// Reports a hook's scan like [`finish`] and, when it found something, prints `advice`: what
+/// to do about the stopped commit or push.
+fn finish_hook(
+    output: SourceOutput,
+    config: &LoadedConfig,
+    baseline: Option<&Baseline>,
+    args: &ReportArgs,
+    started: Instant,
+    advice: &str,
+) -> Result<i32> {
+    let code = finish(output, config, baseline, args, started, &no_extras)?;
+    Ok(with_advice(code, advice))
 }
 
 /// Prints what to do about a stopped commit or push when there are findings.

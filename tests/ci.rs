@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{leakward, FakeKeys};
+use common::{hermetic_git, leakward, FakeKeys};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
@@ -20,36 +20,9 @@ const ZERO: &str = "0000000000000000000000000000000000000000";
 // ---------------------------------------------------------------------------------------
 // Repositories
 
-/// git in `dir` with no user or system configuration, a fixed identity and fixed dates
-/// (so commit ids are the same on every run), and nothing inherited from a hook.
-fn git_command(dir: &Path) -> Command {
-    let mut command = Command::new("git");
-    command
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada Demo")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Ada Demo")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
-        .env("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z")
-        .env("GIT_TERMINAL_PROMPT", "0");
-    for variable in [
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    ] {
-        command.env_remove(variable);
-    }
-    command
-}
-
-/// Runs git in `dir` (see [`git_command`]); returns its trimmed stdout.
+/// Runs git in `dir` (see [`hermetic_git`]); returns its trimmed stdout.
 fn git(dir: &Path, args: &[&str]) -> String {
-    let output = git_command(dir).args(args).output().expect("git runs");
+    let output = hermetic_git(dir).args(args).output().expect("git runs");
     assert!(
         output.status.success(),
         "git {args:?} failed: {}",
@@ -163,7 +136,7 @@ fn clone(origin: &Path, options: &[&str]) -> TempDir {
 
 /// Whether the object database of the repository at `dir` holds `id`.
 fn has_object(dir: &Path, id: &str) -> bool {
-    git_command(dir)
+    hermetic_git(dir)
         .args(["cat-file", "-e", id])
         .status()
         .expect("git runs")

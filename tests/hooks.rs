@@ -3,23 +3,14 @@
 
 mod common;
 
-use common::{leakward, FakeKeys};
+use common::{hermetic_git, leakward, FakeKeys};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-/// Runs git with no user or system configuration, fixed identity and dates.
+/// Runs git hermetically (see [`hermetic_git`]), without signing, on a `main` branch.
 fn git_output(dir: &Path, args: &[&str]) -> Output {
-    Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada Demo")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Ada Demo")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
-        .env("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z")
+    hermetic_git(dir)
         .args([
             "-c",
             "commit.gpgsign=false",

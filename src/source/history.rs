@@ -79,6 +79,16 @@ pub struct HistoryOptions {
     pub progress: Option<ProgressSink>,
 }
 
+impl HistoryOptions {
+    /// The number of worker threads `threads` asks for (0: one per CPU).
+    fn worker_threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            threads => threads,
+        }
+    }
+}
+
 /// Commits chosen by id: everything reachable from `include` and not from `exclude`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Revisions {
@@ -123,11 +133,7 @@ pub fn scan(
             })
         })
         .transpose()?;
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(1, usize::from)
-    } else {
-        options.threads
-    };
+    let threads = options.worker_threads();
 
     let mut output = SourceOutput::default();
     let mut warnings = Vec::new();
@@ -147,7 +153,7 @@ pub fn scan(
             } else {
                 PackedBlobs::default()
             };
-            let scan = scan_packed(&git_dir, &packed, scanner, threads, options, &cancel);
+            let scan = scan_packed(&git_dir, &packed, scanner, options, &cancel);
             (packed, scan)
         });
         let history = (|| {
@@ -192,7 +198,6 @@ pub fn scan(
             &history,
             &rest,
             scanner,
-            threads,
             options,
             &mut output,
             &mut warnings,
@@ -791,7 +796,6 @@ fn scan_packed(
     git_dir: &Path,
     packed: &PackedBlobs,
     scanner: &Scanner<'_>,
-    threads: usize,
     options: &HistoryOptions,
     cancel: &AtomicBool,
 ) -> Result<PackedScan, String> {
@@ -805,7 +809,7 @@ fn scan_packed(
         git_dir,
         packed.ids.len(),
         BLOB_BATCH,
-        threads,
+        options.worker_threads(),
         |_| Vec::new(),
         |repo, buffer: &mut Vec<u8>, place| {
             if cancel.load(Ordering::Relaxed) {
@@ -879,13 +883,11 @@ fn settle_packed(
 
 /// Phase 3: scans the history's blobs at `indexes` once each, in parallel; returns the
 /// blobs with findings.
-#[allow(clippy::too_many_arguments)]
 fn scan_blobs(
     git_dir: &Path,
     history: &History,
     indexes: &[usize],
     scanner: &Scanner<'_>,
-    threads: usize,
     options: &HistoryOptions,
     output: &mut SourceOutput,
     warnings: &mut Vec<String>,
@@ -903,7 +905,7 @@ fn scan_blobs(
         git_dir,
         order.len(),
         BLOB_BATCH,
-        threads,
+        options.worker_threads(),
         |_| Vec::new(),
         |repo, buffer: &mut Vec<u8>, position| -> BlobWork {
             let index = order[position];
