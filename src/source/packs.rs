@@ -554,6 +554,60 @@ mod tests {
     }
 
     #[test]
+    fn damaged_packs_and_indexes_give_fewer_blobs_never_a_panic() {
+        let (dir, offsets) = packed_repository();
+        let git_dir = dir.path().join(".git");
+        let ids: Vec<Oid> = offsets.iter().map(|(id, _)| *id).collect();
+        let pack_dir = git_dir.join("objects/pack");
+        let files: Vec<PathBuf> = std::fs::read_dir(&pack_dir)
+            .expect("pack dir")
+            .map(|entry| entry.expect("entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "idx" || e == "pack"))
+            .collect();
+        let originals: Vec<Vec<u8>> = files
+            .iter()
+            .map(|path| std::fs::read(path).expect("read"))
+            .collect();
+        // A fixed pseudo-random sequence of damage: bytes overwritten, or the file cut short.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..200 {
+            let which = (next() % files.len() as u64) as usize;
+            let mut bytes = originals[which].clone();
+            if round % 4 == 0 {
+                bytes.truncate((next() % bytes.len() as u64) as usize);
+            } else {
+                for _ in 0..1 + next() % 8 {
+                    let at = (next() % bytes.len() as u64) as usize;
+                    bytes[at] = next() as u8;
+                }
+            }
+            make_writable(&files[which]);
+            std::fs::write(&files[which], &bytes).expect("write");
+            let blobs = PackedBlobs::read(&git_dir);
+            assert!(blobs.ids.len() <= offsets.len(), "round {round}");
+            let order = read_order(&git_dir, &ids);
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, (0..ids.len()).collect::<Vec<_>>(), "round {round}");
+            std::fs::write(&files[which], &originals[which]).expect("restore");
+        }
+    }
+
+    /// Git writes pack files read-only.
+    fn make_writable(path: &Path) {
+        let mut permissions = std::fs::metadata(path).expect("metadata").permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        permissions.set_readonly(false);
+        std::fs::set_permissions(path, permissions).expect("chmod");
+    }
+
+    #[test]
     fn a_version_one_or_foreign_index_is_not_read() {
         assert!(PackIndex::parse(Vec::new()).is_none());
         assert!(PackIndex::parse(vec![0; HEADER_LEN + 40]).is_none());
