@@ -255,6 +255,15 @@ fn progress_is_reported_per_blob_and_never_printed_to_a_pipe() {
     );
     assert!(calls.iter().all(|c| c.1 == output.stats.files_scanned));
     assert_eq!(calls.last().unwrap().2, output.stats.bytes_scanned);
+    drop(calls);
+
+    // Packed, plus a loose commit: the packed blobs are scanned during the walk and the
+    // loose ones after, and the count goes on from where it was.
+    git(dir.path(), &["gc", "-q"]);
+    common::write(dir.path(), "NOTES.md", "# notes\n");
+    git(dir.path(), &["add", "NOTES.md"]);
+    git(dir.path(), &["commit", "-qm", "Notes"]);
+    seen_packed(&options, dir.path(), &rules);
 
     let stderr = leakward()
         .args(["git", "--no-config"])
@@ -266,5 +275,43 @@ fn progress_is_reported_per_blob_and_never_printed_to_a_pipe() {
     assert!(
         !stderr.contains('\r') && !stderr.contains('\x1b'),
         "{stderr:?}"
+    );
+}
+
+/// Runs `options` (whose progress sink records into a fresh list) over the packed `repo` and
+/// checks the reports: one per blob, counting up by one, totals and bytes never going back,
+/// and the last report covering every blob scanned.
+fn seen_packed(
+    options: &leakward::source::history::HistoryOptions,
+    repo: &std::path::Path,
+    rules: &leakward::rules::RuleSet,
+) {
+    use leakward::source::history::{scan, HistoryOptions, ProgressSink};
+    use std::sync::{Arc, Mutex};
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let seen = calls.clone();
+    let options = HistoryOptions {
+        progress: Some(ProgressSink(Arc::new(move |done, total, bytes| {
+            seen.lock().unwrap().push((done, total, bytes))
+        }))),
+        ..options.clone()
+    };
+    let output = scan(repo, &options, &leakward::scan::Scanner::new(rules)).unwrap();
+    let calls = calls.lock().unwrap();
+    assert_eq!(calls.len() as u64, output.stats.files_scanned, "{calls:?}");
+    assert_eq!(
+        calls.iter().map(|c| c.0).collect::<Vec<_>>(),
+        (1..=calls.len() as u64).collect::<Vec<_>>()
+    );
+    assert!(calls
+        .windows(2)
+        .all(|w| w[0].1 <= w[1].1 && w[0].2 <= w[1].2));
+    assert_eq!(
+        *calls.last().unwrap(),
+        (
+            output.stats.files_scanned,
+            output.stats.files_scanned,
+            output.stats.bytes_scanned
+        )
     );
 }

@@ -46,6 +46,16 @@ const BLOB_BATCH: usize = 16;
 #[derive(Clone)]
 pub struct ProgressSink(pub std::sync::Arc<dyn Fn(u64, u64, u64) + Send + Sync>);
 
+impl ProgressSink {
+    /// This sink with `blobs` more done and in all, and `bytes` more read, than reported.
+    fn counting_on(&self, (blobs, bytes): (u64, u64)) -> ProgressSink {
+        let report = self.0.clone();
+        ProgressSink(std::sync::Arc::new(move |done, total, read| {
+            report(blobs + done, blobs + total, bytes + read)
+        }))
+    }
+}
+
 impl std::fmt::Debug for ProgressSink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ProgressSink")
@@ -183,22 +193,32 @@ pub fn scan(
     let history = history.map_err(fail)?;
     output.stats.commits_scanned = history.commits_included;
 
+    let ahead = ahead.map_err(fail)?;
+    // The blobs left are counted on from those scanned ahead, so progress never goes back.
+    let progress_so_far = (packed.ids.len() as u64, ahead.bytes);
     let (mut matched, rest) = settle_packed(
         &history,
         &packed,
-        ahead.map_err(fail)?,
+        ahead,
         options.keep_going,
         &mut output,
         &mut warnings,
     )
     .map_err(fail)?;
+    let rest_options = HistoryOptions {
+        progress: options
+            .progress
+            .as_ref()
+            .map(|sink| sink.counting_on(progress_so_far)),
+        ..options.clone()
+    };
     matched.extend(
         scan_blobs(
             &git_dir,
             &history,
             &rest,
             scanner,
-            options,
+            &rest_options,
             &mut output,
             &mut warnings,
         )
@@ -788,6 +808,8 @@ struct PackedScan {
     findings: HashMap<usize, Vec<Finding>>,
     /// Why a blob could not be read (it matters only if the history has that blob).
     failures: HashMap<usize, String>,
+    /// Bytes read in all.
+    bytes: u64,
 }
 
 /// Phase 3, ahead of time: scans every blob of the packs in parallel, in pack order, until
@@ -804,7 +826,7 @@ fn scan_packed(
         ..PackedScan::default()
     };
     let total = packed.ids.len() as u64;
-    let (mut done, mut bytes) = (0u64, 0u64);
+    let mut done = 0u64;
     in_parallel(
         git_dir,
         packed.ids.len(),
@@ -822,7 +844,7 @@ fn scan_packed(
                 None => return Ok(()),
                 Some(Ok((read, binary, findings))) => {
                     scan.summaries[place] = (read, binary);
-                    bytes += read;
+                    scan.bytes += read;
                     if !findings.is_empty() {
                         scan.findings.insert(place, findings);
                     }
@@ -833,7 +855,7 @@ fn scan_packed(
             }
             done += 1;
             if let Some(ProgressSink(report)) = &options.progress {
-                report(done, total, bytes);
+                report(done, total, scan.bytes);
             }
             Ok(())
         },
@@ -894,7 +916,7 @@ fn scan_blobs(
 ) -> Result<Vec<BlobFindings>, String> {
     let mut matched = Vec::new();
     let total = indexes.len() as u64;
-    let mut done = 0u64;
+    let (mut done, mut read) = (0u64, 0u64);
     // Read in pack order: most delta bases are then still in libgit2's cache.
     let ids: Vec<Oid> = indexes.iter().map(|&index| history.blobs[index]).collect();
     let order: Vec<usize> = super::packs::read_order(git_dir, &ids)
@@ -922,6 +944,7 @@ fn scan_blobs(
             let index = order[position];
             match work {
                 Ok((bytes, binary, findings)) => {
+                    read += bytes;
                     output.stats.files_scanned += 1;
                     output.stats.bytes_scanned += bytes;
                     output.stats.binary_files += u64::from(binary);
@@ -936,7 +959,7 @@ fn scan_blobs(
             }
             done += 1;
             if let Some(ProgressSink(report)) = &options.progress {
-                report(done, total, output.stats.bytes_scanned);
+                report(done, total, read);
             }
             Ok(())
         },
