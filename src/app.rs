@@ -54,14 +54,7 @@ fn scan(args: ScanArgs) -> Result<i32> {
     let started = Instant::now();
     let baseline = load_baseline(&args.report)?;
     let (output, config) = scan_paths(&args.paths, &args.common)?;
-    finish(
-        output,
-        &config,
-        baseline.as_ref(),
-        &args.report,
-        started,
-        &no_extras,
-    )
+    finish_report(output, &config, baseline.as_ref(), &args.report, started)
 }
 
 /// For [`finish`] callers that write nothing besides the report.
@@ -73,14 +66,7 @@ fn git(args: GitArgs) -> Result<i32> {
     let started = Instant::now();
     let baseline = load_baseline(&args.report)?;
     let (output, config) = scan_history(&args.history)?;
-    finish(
-        output,
-        &config,
-        baseline.as_ref(),
-        &args.report,
-        started,
-        &no_extras,
-    )
+    finish_report(output, &config, baseline.as_ref(), &args.report, started)
 }
 
 fn staged(args: StagedArgs) -> Result<i32> {
@@ -96,15 +82,8 @@ fn staged(args: StagedArgs) -> Result<i32> {
     let options = StagedOptions { paths: args.paths };
     let mut output = source::staged::scan(Path::new("."), &options, &scanner)?;
     sort_and_dedup(&mut output.findings);
-    let advice = report::advice::BLOCKED_COMMIT;
-    finish_hook(
-        output,
-        &config,
-        baseline.as_ref(),
-        &args.report,
-        started,
-        advice,
-    )
+    let code = finish_report(output, &config, baseline.as_ref(), &args.report, started)?;
+    Ok(with_advice(code, report::advice::BLOCKED_COMMIT))
 }
 
 fn pre_push(args: PrePushArgs) -> Result<i32> {
@@ -122,29 +101,19 @@ fn pre_push(args: PrePushArgs) -> Result<i32> {
     };
     let (mut output, config) = scan_history_with(Path::new("."), &args.setup, options)?;
     output.stats.scope = Some(plan.scope);
-    let advice = report::advice::BLOCKED_PUSH;
-    finish_hook(
-        output,
-        &config,
-        baseline.as_ref(),
-        &args.report,
-        started,
-        advice,
-    )
+    let code = finish_report(output, &config, baseline.as_ref(), &args.report, started)?;
+    Ok(with_advice(code, report::advice::BLOCKED_PUSH))
 }
 
-/// Reports a hook's scan like [`finish`] and, when it found something, prints `advice`: what
-/// to do about the stopped commit or push.
-fn finish_hook(
+/// [`finish`] for the commands that write nothing besides the report.
+fn finish_report(
     output: SourceOutput,
     config: &LoadedConfig,
     baseline: Option<&Baseline>,
     args: &ReportArgs,
     started: Instant,
-    advice: &str,
 ) -> Result<i32> {
-    let code = finish(output, config, baseline, args, started, &no_extras)?;
-    Ok(with_advice(code, advice))
+    finish(output, config, baseline, args, started, &no_extras)
 }
 
 /// Prints what to do about a stopped commit or push when there are findings.
