@@ -185,8 +185,9 @@ impl PackedBlobs {
         let mut places = Vec::with_capacity(packs.len());
         for (number, index) in packs.iter().enumerate() {
             let mut pack_places = vec![u32::MAX; index.count];
-            let types = object_types(index).unwrap_or_default();
-            for (position, _) in by_offset(index) {
+            let order = by_offset(index);
+            let types = object_types(index, &order).unwrap_or_default();
+            for &(position, _) in &order {
                 if types.get(position) != Some(&BLOB) {
                     continue;
                 }
@@ -233,11 +234,12 @@ fn by_offset(index: &PackIndex) -> Vec<(usize, u64)> {
 }
 
 /// The type code of every object of `index`'s pack, by index position ([`UNKNOWN`] where
-/// it cannot be learnt); `None` if the pack cannot be opened or is not a pack.
+/// it cannot be learnt); `None` if the pack cannot be opened or is not a pack. `order` is
+/// [`by_offset`] of `index`.
 ///
 /// The entries are visited by offset, so the pack is read front to back once, and a
 /// delta's base (always earlier in the pack for `OFS_DELTA`) already has its type.
-fn object_types(index: &PackIndex) -> Option<Vec<u8>> {
+fn object_types(index: &PackIndex, order: &[(usize, u64)]) -> Option<Vec<u8>> {
     let file = std::fs::File::open(&index.pack).ok()?;
     let mut reader = BufReader::with_capacity(256 * 1024, file);
     let mut magic = [0u8; 4];
@@ -246,11 +248,10 @@ fn object_types(index: &PackIndex) -> Option<Vec<u8>> {
         return None;
     }
     let mut at = 4u64;
-    let order = by_offset(index);
     let offsets: Vec<u64> = order.iter().map(|&(_, offset)| offset).collect();
     let mut types = vec![UNKNOWN; index.count];
     let mut by_id = Vec::new();
-    for &(position, offset) in &order {
+    for &(position, offset) in order {
         // Forward only: within the buffer this moves a cursor, past it one read.
         let Some(skip) = offset.checked_sub(at).and_then(|n| i64::try_from(n).ok()) else {
             continue;
@@ -430,7 +431,7 @@ mod tests {
         let (dir, offsets) = packed_repository();
         let git_dir = dir.path().join(".git");
         let indexes = pack_indexes(&git_dir);
-        let types = object_types(&indexes[0]).expect("the pack reads");
+        let types = object_types(&indexes[0], &by_offset(&indexes[0])).expect("the pack reads");
         let names = ["?", "commit", "tree", "blob", "tag"];
         let listed = git_types(dir.path());
         assert_eq!(listed.len(), offsets.len());
