@@ -464,7 +464,9 @@ fn load_rules(rules_path: Option<&Path>, config: &LoadedConfig) -> Result<RuleSe
     Ok(rules)
 }
 
-/// Sorts findings into report order and drops exact repeats (a file given twice).
+/// Sorts findings into report order and drops exact repeats (a file given twice): the same
+/// secret by the same rule at the same place and commit. Different secrets at one place (a
+/// key rotated in place) are all kept.
 fn sort_and_dedup(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());

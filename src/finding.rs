@@ -180,8 +180,19 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The order every report uses: path, line, column, rule id.
-    pub fn sort_key(&self) -> (&str, u64, u64, &str) {
-        (&self.path, self.line, self.column, &self.rule.id)
+    /// The order every report uses: path, line, column, rule id, then the fingerprint and the
+    /// introducing commit, so that two findings with the same key are the same finding.
+    ///
+    /// In a history, two different secrets can sit at the same path, line and column (a key
+    /// rotated in place): both are leaks, and only the fingerprint tells them apart.
+    pub fn sort_key(&self) -> (&str, u64, u64, &str, &str, &str) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            &self.rule.id,
+            self.fingerprint.as_str(),
+            self.provenance.as_ref().map_or("", |p| p.commit.as_str()),
+        )
     }
 }

@@ -315,3 +315,78 @@ fn seen_packed(
         )
     );
 }
+
+#[test]
+fn a_key_rotated_in_place_is_two_findings_each_with_its_commit() {
+    // Commit A adds a key on line 2 of a.py; commit B replaces it with another key on the same
+    // line and column. Both keys leaked: same path, line, column and rule, different secrets.
+    let first = FakeKeys::new(61).groq;
+    let second = FakeKeys::new(62).groq;
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    common::write(
+        dir.path(),
+        "a.py",
+        format!("import os\nTOKEN = \"{first}\"\n"),
+    );
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "Add the token"]);
+    common::write(
+        dir.path(),
+        "a.py",
+        format!("import os\nTOKEN = \"{second}\"\n"),
+    );
+    git(dir.path(), &["commit", "-qam", "Rotate the token"]);
+    // A true repeat: the second key again in another commit at the same place is one finding.
+    common::write(
+        dir.path(),
+        "a.py",
+        format!("import sys\nTOKEN = \"{second}\"\n"),
+    );
+    git(dir.path(), &["commit", "-qam", "Touch the imports"]);
+
+    for threads in ["1", "4"] {
+        let output = leakward()
+            .args(["git", "--no-config", "--format", "json", "--show-secrets"])
+            .args(["--threads", threads])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let found: Vec<(String, u64, u64, String, String)> = document["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                    f["secret"].as_str().unwrap().to_string(),
+                    f["commit_summary"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let mut expected = vec![
+            (
+                "a.py".to_string(),
+                2,
+                10,
+                first.clone(),
+                "Add the token".to_string(),
+            ),
+            (
+                "a.py".to_string(),
+                2,
+                10,
+                second.clone(),
+                "Rotate the token".to_string(),
+            ),
+        ];
+        expected.sort();
+        let mut sorted = found;
+        sorted.sort();
+        assert_eq!(sorted, expected, "threads {threads}");
+    }
+}
