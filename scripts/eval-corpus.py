@@ -6,8 +6,9 @@
     eval-corpus.py generate-git OUTDIR [--seed N] [--formats PATH]
     eval-corpus.py evaluate-git REPO LABELS --leakward PATH_TO_BINARY
 
-`generate` reads the credential kinds in the reference formats file
-(../shared/reference/ai-key-formats.json relative to the repo root by default),
+`generate` reads the credential kinds in tests/data/credential-kinds.json (or
+the file given with --formats): id, provider, category, the secret's regex
+(group 1), its lengths, context words and environment variable names,
 makes a fresh random secret for every kind by walking the kind's regex (or with
 a dedicated generator for structural kinds: private keys, service-account JSON,
 JWTs, connection strings, base64-JSON tokens, checksummed GitHub/npm tokens),
@@ -61,7 +62,7 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as sre_c  # type: ignore
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_FORMATS = os.path.join("..", "shared", "reference", "ai-key-formats.json")
+DEFAULT_FORMATS = os.path.join("tests", "data", "credential-kinds.json")
 
 ALNUM = string.ascii_letters + string.digits
 LOWER_ALNUM = string.ascii_lowercase + string.digits
@@ -701,7 +702,11 @@ class Kind:
         self.g1_parsed = find_group(parsed, 1)
         self.needs_context = bool(d.get("needs_context"))
         self.keywords = [k.lower() for k in d.get("context_keywords") or []]
-        self.exact, self.ranges = shape_lengths(d.get("shape") or "")
+        if "lengths" in d:
+            self.exact = set(d["lengths"].get("exact") or [])
+            self.ranges = [tuple(r) for r in d["lengths"].get("ranges") or []]
+        else:
+            self.exact, self.ranges = shape_lengths(d.get("shape") or "")
         self.structural = bool(STRUCTURAL_KINDS_RE.match(self.id))
         env = list(d.get("env_vars") or [])
         if not env:
