@@ -3,9 +3,9 @@
 
 use crate::ci;
 use crate::cli::{
-    BaselineArgs, BaselineSource, CiArgs, Cli, ColorChoice, Command, CommonScanArgs, GitArgs,
-    HistoryArgs, InstallHookArgs, ListFormat, PrePushArgs, ReportArgs, RulesAction, RulesArgs,
-    ScanArgs, SetupArgs, StagedArgs,
+    BaselineArgs, BaselineSource, CategoryArgs, CiArgs, Cli, ColorChoice, Command, CommonScanArgs,
+    GitArgs, HistoryArgs, InstallHookArgs, ListFormat, PrePushArgs, ReportArgs, RulesAction,
+    RulesArgs, ScanArgs, SetupArgs, StagedArgs,
 };
 use crate::config::{self, LoadedConfig};
 use crate::examples::{check_examples, check_examples_of};
@@ -14,7 +14,7 @@ use crate::finding::Finding;
 use crate::hook::{self, HookKind};
 use crate::report::progress::ProgressLine;
 use crate::report::{self, ReportOptions};
-use crate::rules::{self, RuleSet};
+use crate::rules::{self, Category, RuleSet};
 use crate::scan::Scanner;
 use crate::source::history::{HistoryOptions, ProgressSink};
 use crate::source::refs::Repo;
@@ -77,7 +77,7 @@ fn staged(args: StagedArgs) -> Result<i32> {
         args.setup.no_config,
         Path::new("."),
     )?;
-    let rules = load_rules(args.setup.rules.as_deref(), &config)?;
+    let rules = load_rules(&args.setup, &config)?;
     let scanner = Scanner::new(&rules);
     let options = StagedOptions { paths: args.paths };
     let mut output = source::staged::scan(Path::new("."), &options, &scanner)?;
@@ -322,7 +322,7 @@ fn scan_history_with(
     options: HistoryOptions,
 ) -> Result<(SourceOutput, LoadedConfig)> {
     let config = load_config(setup.config.as_deref(), setup.no_config, repo)?;
-    let rules = load_rules(setup.rules.as_deref(), &config)?;
+    let rules = load_rules(setup, &config)?;
     let scanner = Scanner::new(&rules);
     let options = HistoryOptions {
         threads: setup
@@ -367,7 +367,7 @@ fn scan_paths(paths: &[PathBuf], common: &CommonScanArgs) -> Result<(SourceOutpu
         common.setup.no_config,
         &start,
     )?;
-    let rules = load_rules(common.setup.rules.as_deref(), &config)?;
+    let rules = load_rules(&common.setup, &config)?;
     let scanner = Scanner::new(&rules);
     let mut output = if reads_stdin {
         source::stdin::scan(std::io::stdin().lock(), &scanner).context("reading standard input")?
@@ -407,9 +407,19 @@ fn load_config(path: Option<&Path>, no_config: bool, start: &Path) -> Result<Loa
     }
 }
 
-/// Built-in (or `--rules`) rules, less the disabled ones, plus the configuration's custom
-/// rules, whose examples are proven before anything is scanned.
-fn load_rules(rules_path: Option<&Path>, config: &LoadedConfig) -> Result<RuleSet> {
+/// The rules a scanning command runs, as its setup options and the configuration select.
+fn load_rules(setup: &SetupArgs, config: &LoadedConfig) -> Result<RuleSet> {
+    load_rules_from(setup.rules.as_deref(), &setup.categories, config)
+}
+
+/// Built-in (or `--rules`) rules, less the disabled ones and the categories not selected
+/// (the command line's choice replaces the configuration's), plus the configuration's
+/// custom rules, whose examples are proven before anything is scanned.
+fn load_rules_from(
+    rules_path: Option<&Path>,
+    categories: &CategoryArgs,
+    config: &LoadedConfig,
+) -> Result<RuleSet> {
     let mut definitions = match rules_path {
         Some(path) => rules::definitions_from_path(path)
             .with_context(|| format!("loading rules from {}", path.display()))?,
@@ -431,6 +441,20 @@ fn load_rules(rules_path: Option<&Path>, config: &LoadedConfig) -> Result<RuleSe
     for (definition, line) in &config.custom_rules {
         definitions.push((format!("{config_name}: line {line}"), definition.clone()));
     }
+    let only = if categories.only_categories.is_empty() {
+        &config.only_categories
+    } else {
+        &categories.only_categories
+    };
+    let skip = if categories.skip_categories.is_empty() {
+        &config.skip_categories
+    } else {
+        &categories.skip_categories
+    };
+    definitions.retain(|(_, d)| {
+        let category = d.category.unwrap_or(Category::Custom);
+        (only.is_empty() || only.contains(&category)) && !skip.contains(&category)
+    });
     for (id, line) in config.allowlist.rule_ids() {
         if !definitions.iter().any(|(_, d)| d.id == id) {
             return Err(config
@@ -506,7 +530,12 @@ fn use_color(choice: ColorChoice, to_file: bool) -> bool {
 
 fn rules(args: RulesArgs) -> Result<i32> {
     let config = load_config(args.config.as_deref(), args.no_config, Path::new("."))?;
-    let rules = load_rules(args.rules.as_deref(), &config)?;
+    let rules = load_rules_from(args.rules.as_deref(), &args.categories, &config)?;
+    let listed: Vec<&rules::Rule> = rules
+        .rules()
+        .iter()
+        .filter(|r| args.category.map_or(true, |c| r.category == c))
+        .collect();
     let (mut out, _) = open_output(None)?;
     match args.action {
         Some(RulesAction::Check) => {
@@ -536,30 +565,28 @@ fn rules(args: RulesArgs) -> Result<i32> {
         None => {
             match args.format {
                 ListFormat::Text => {
-                    let width = rules.rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
-                    let provider_width = rules
-                        .rules()
-                        .iter()
-                        .map(|r| r.provider.len())
-                        .max()
-                        .unwrap_or(0);
-                    for rule in rules.rules() {
+                    let width = listed.iter().map(|r| r.id.len()).max().unwrap_or(0);
+                    let provider_width = listed.iter().map(|r| r.provider.len()).max().unwrap_or(0);
+                    for rule in &listed {
                         writeln!(
                             out,
-                            "{:width$}  {:provider_width$}  {}",
-                            rule.id, rule.provider, rule.name
+                            "{:width$}  {:13}  {:provider_width$}  {}",
+                            rule.id,
+                            rule.category.as_str(),
+                            rule.provider,
+                            rule.name
                         )?;
                     }
                 }
                 ListFormat::Json => {
-                    let list: Vec<serde_json::Value> = rules
-                        .rules()
+                    let list: Vec<serde_json::Value> = listed
                         .iter()
                         .map(|r| {
                             serde_json::json!({
                                 "id": r.id, "name": r.name, "provider": r.provider,
+                                "category": r.category.as_str(),
                                 "severity": r.severity.as_str(), "confidence": r.confidence.as_str(),
-                                "keywords": r.keywords, "revoke": r.revoke,
+                                "keywords": r.keywords, "revoke": r.revoke, "source": r.source,
                             })
                         })
                         .collect();

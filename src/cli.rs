@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive); nothing else.
 
 use crate::report::Format;
+use crate::rules::Category;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -51,6 +52,23 @@ pub struct SetupArgs {
     /// Use the rules in this file or directory instead of the built-in ones.
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Which rule categories run.
+    #[command(flatten)]
+    pub categories: CategoryArgs,
+}
+
+/// Which rule categories run (`leakward rules` lists each rule's category).
+#[derive(Debug, Args, Default, Clone)]
+pub struct CategoryArgs {
+    /// Run only the rules of these categories (comma-separated: ai, cloud, forge-ci, registry,
+    /// payment, chat-mail, database, saas, observability, private-key, generic, custom).
+    /// Replaces `only_categories` of the configuration.
+    #[arg(long, value_delimiter = ',', value_parser = Category::parse, value_name = "CATEGORIES")]
+    pub only_categories: Vec<Category>,
+    /// Do not run the rules of these categories (comma-separated). Replaces `skip_categories`
+    /// of the configuration.
+    #[arg(long, value_delimiter = ',', value_parser = Category::parse, value_name = "CATEGORIES")]
+    pub skip_categories: Vec<Category>,
 }
 
 /// Options of the commands that walk files: what to read, and the setup.
@@ -259,6 +277,12 @@ pub struct RulesArgs {
     /// Ignore any .leakward.toml.
     #[arg(long, global = true, conflicts_with = "config")]
     pub no_config: bool,
+    /// List only the rules of this category.
+    #[arg(long, value_parser = Category::parse)]
+    pub category: Option<Category>,
+    /// Which rule categories are loaded (as for the scanning commands).
+    #[command(flatten)]
+    pub categories: CategoryArgs,
 }
 
 /// What `leakward rules` can do besides listing.

@@ -2,6 +2,8 @@
 //!
 //! ```toml
 //! disable = ["generic-secret-assignment"]      # built-in rules to turn off
+//! only_categories = ["ai", "cloud"]             # run only these categories' rules
+//! skip_categories = ["generic"]                 # never run these categories' rules
 //!
 //! [scan]
 //! max_file_size = "10M"                         # or a number of bytes
@@ -23,7 +25,7 @@
 
 use crate::error::{Error, Result};
 use crate::filter::{Allowlist, AllowlistParts, PathAllowlist};
-use crate::rules::RuleDefinition;
+use crate::rules::{Category, RuleDefinition};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,6 +41,12 @@ pub struct Config {
     /// Built-in rule ids to turn off.
     #[serde(default)]
     pub disable: Vec<Spanned<String>>,
+    /// Run only the rules of these categories (all when empty).
+    #[serde(default)]
+    pub only_categories: Vec<Category>,
+    /// Never run the rules of these categories.
+    #[serde(default)]
+    pub skip_categories: Vec<Category>,
     /// How to scan.
     #[serde(default)]
     pub scan: ScanConfig,
@@ -117,6 +125,10 @@ pub struct LoadedConfig {
     pub allowlist: Allowlist,
     /// Built-in rules turned off, with the line that says so.
     pub disable: Vec<(String, usize)>,
+    /// `only_categories`: run only these (all when empty).
+    pub only_categories: Vec<Category>,
+    /// `skip_categories`: never run these.
+    pub skip_categories: Vec<Category>,
     /// Custom rules, with the line each starts on.
     pub custom_rules: Vec<(RuleDefinition, usize)>,
     /// `[scan] max_file_size`.
@@ -133,6 +145,8 @@ impl LoadedConfig {
             exclude: PathAllowlist::none(),
             allowlist: Allowlist::default(),
             disable: Vec::new(),
+            only_categories: Vec::new(),
+            skip_categories: Vec::new(),
             custom_rules: Vec::new(),
             max_file_size: None,
             threads: None,
@@ -213,6 +227,8 @@ impl LoadedConfig {
                 .iter()
                 .map(|d| (d.get_ref().clone(), line_of(&text, d.span().start)))
                 .collect(),
+            only_categories: config.only_categories,
+            skip_categories: config.skip_categories,
             custom_rules: config
                 .rules
                 .into_iter()
@@ -320,6 +336,22 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("line 2"));
+    }
+
+    #[test]
+    fn categories_are_read_and_unknown_ones_name_their_line() {
+        let config =
+            load("only_categories = [\"ai\", \"forge-ci\"]\nskip_categories = [\"generic\"]\n")
+                .unwrap();
+        assert_eq!(config.only_categories, [Category::Ai, Category::ForgeCi]);
+        assert_eq!(config.skip_categories, [Category::Generic]);
+        let error = load("\nskip_categories = [\"clouds\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("line 2") && error.contains("clouds"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Findings: a secret placed in a file, with its fingerprint, redaction and remediation.
 
-use crate::rules::{Confidence, Rule, Severity};
+use crate::rules::{Category, Confidence, Rule, Severity};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -108,6 +108,8 @@ pub struct RuleSummary {
     pub name: String,
     /// Owner of the key.
     pub provider: String,
+    /// What kind of service the key belongs to.
+    pub category: Category,
     /// How bad a leak is.
     pub severity: Severity,
     /// How sure the shape is the provider's.
@@ -122,6 +124,7 @@ impl From<&Rule> for RuleSummary {
             id: rule.id.clone(),
             name: rule.name.clone(),
             provider: rule.provider.clone(),
+            category: rule.category,
             severity: rule.severity,
             confidence: rule.confidence,
             revoke: rule.revoke.clone(),

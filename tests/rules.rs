@@ -38,13 +38,20 @@ fn every_credential_kind_has_a_rule() {
     let rules = RuleSet::builtin().unwrap();
     let have: BTreeSet<&str> = rules.rules().iter().map(|r| r.id.as_str()).collect();
     let missing: Vec<&&str> = wanted.difference(&have).collect();
-    assert!(missing.is_empty(), "credential kinds without a rule: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "credential kinds without a rule: {missing:?}"
+    );
     let ai_providers: BTreeSet<&str> = kinds
         .iter()
         .filter(|k| k["category"].as_str().unwrap().starts_with("ai-"))
         .map(|k| k["provider"].as_str().unwrap())
         .collect();
-    assert!(ai_providers.len() >= 50, "{} AI providers", ai_providers.len());
+    assert!(
+        ai_providers.len() >= 50,
+        "{} AI providers",
+        ai_providers.len()
+    );
 }
 
 #[test]
@@ -171,4 +178,114 @@ fn google_vertex_lookbehind_reaches_the_farthest_vertex_name() {
     let shorter = only_rule(id, -1);
     let text = farthest("\\\"", "\\\"");
     assert!(Scanner::new(&shorter).scan(text.as_bytes()).is_empty());
+}
+
+#[test]
+fn every_builtin_rule_has_a_category_and_a_source() {
+    use leakward::rules::Category;
+    let rules = RuleSet::builtin().unwrap();
+    let mut per_category = std::collections::BTreeMap::new();
+    for rule in rules.rules() {
+        assert_ne!(
+            rule.category,
+            Category::Custom,
+            "{} has no category",
+            rule.id
+        );
+        assert!(
+            rule.source.trim().len() >= 10,
+            "{} has no source: {:?}",
+            rule.id,
+            rule.source
+        );
+        *per_category.entry(rule.category).or_insert(0) += 1;
+    }
+    // Every category but `custom` has built-in rules.
+    for category in Category::ALL {
+        if category != Category::Custom {
+            assert!(per_category.contains_key(&category), "no {category} rules");
+        }
+    }
+}
+
+#[test]
+fn categories_choose_the_rules_that_run_and_are_listed() {
+    let rules = RuleSet::builtin().unwrap();
+    let ai = rules
+        .rules()
+        .iter()
+        .filter(|r| r.category == leakward::rules::Category::Ai)
+        .count();
+    let listed = common::leakward()
+        .args([
+            "rules",
+            "--no-config",
+            "--category",
+            "ai",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(listed.status.success());
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), ai);
+    assert!(listed
+        .iter()
+        .all(|r| r["category"] == "ai" && r["source"] != ""));
+
+    // A Groq key (ai) and a GitHub token (forge-ci) in one file.
+    let keys = common::FakeKeys::new(90);
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "settings.env",
+        format!(
+            "GROQ_API_KEY={}\nGITHUB_TOKEN={}\n",
+            keys.groq, keys.github_classic
+        ),
+    );
+    let rules_of = |extra: &[&str]| -> Vec<String> {
+        let (document, _) = common::scan_json(dir.path(), &[&["--no-config"], extra].concat());
+        document["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["category"].as_str().unwrap(),
+                    f["rule_id"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        rules_of(&[]),
+        ["ai groq-api-key", "forge-ci github-classic-pat"]
+    );
+    assert_eq!(rules_of(&["--only-categories", "ai"]), ["ai groq-api-key"]);
+    assert_eq!(
+        rules_of(&["--skip-categories", "ai,generic"]),
+        ["forge-ci github-classic-pat"]
+    );
+    // The configuration says the same, and the command line replaces it.
+    common::write(
+        dir.path(),
+        ".leakward.toml",
+        "only_categories = [\"forge-ci\"]\n",
+    );
+    let (document, _) = common::scan_json(dir.path(), &[]);
+    assert_eq!(document["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(document["findings"][0]["category"], "forge-ci");
+    let (document, _) = common::scan_json(dir.path(), &["--only-categories", "ai"]);
+    assert_eq!(document["findings"][0]["category"], "ai");
+    // An unknown category is an error.
+    common::leakward()
+        .current_dir(dir.path())
+        .args(["scan", "--only-categories", "clouds"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown category"));
 }

@@ -15,6 +15,7 @@ pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
         "rule_id": finding.rule.id,
         "rule_name": finding.rule.name,
         "provider": finding.rule.provider,
+        "category": finding.rule.category.as_str(),
         "severity": finding.rule.severity.as_str(),
         "confidence": finding.rule.confidence.as_str(),
         "path": finding.path,

@@ -82,10 +82,11 @@ fn rule_descriptor(rule: &RuleSummary) -> Value {
         "helpUri": rule.revoke,
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
-            "tags": ["security", "secret", "credential"],
+            "tags": ["security", "secret", "credential", rule.category.as_str()],
             "precision": rule.confidence.as_str(),
             "security-severity": security_severity(rule.severity),
             "provider": rule.provider,
+            "category": rule.category.as_str(),
         },
     })
 }
@@ -109,7 +110,11 @@ fn result(finding: &Finding, rule_index: usize, options: ReportOptions) -> Value
             },
         }}],
         "partialFingerprints": { "leakwardSecret/v1": finding.fingerprint.as_str() },
-        "properties": { "provider": finding.rule.provider, "severity": finding.rule.severity.as_str() },
+        "properties": {
+            "provider": finding.rule.provider,
+            "category": finding.rule.category.as_str(),
+            "severity": finding.rule.severity.as_str(),
+        },
     });
     if let Some(p) = &finding.provenance {
         value["properties"]["commit"] = json!(p.commit);

@@ -21,6 +21,14 @@ pub struct RuleDefinition {
     pub name: String,
     /// Display name of the key's owner (`OpenAI`).
     pub provider: String,
+    /// What kind of service the credential belongs to; every built-in rule has one. A custom
+    /// rule without one is in [`Category::Custom`].
+    #[serde(default)]
+    pub category: Option<Category>,
+    /// Where the shape comes from: the provider's documentation page or a public reference.
+    /// Every built-in rule has one.
+    #[serde(default)]
+    pub source: Option<String>,
     /// Literal keywords, ASCII case-insensitive; the rule runs only near one of them.
     pub keywords: Vec<String>,
     /// Regex (bytes, Unicode off) whose capture group 1 is the secret.
@@ -116,5 +124,92 @@ impl Confidence {
             Confidence::Medium => "medium",
             Confidence::High => "high",
         }
+    }
+}
+
+/// What kind of service a credential belongs to: `leakward rules --category`,
+/// `--only-categories` and `--skip-categories` select rules by it, and reports carry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// AI model, inference and AI tooling providers.
+    Ai,
+    /// Cloud platforms and hosting.
+    Cloud,
+    /// Source forges and CI/CD services.
+    ForgeCi,
+    /// Package and container registries.
+    Registry,
+    /// Payment and commerce.
+    Payment,
+    /// Chat, messaging and e-mail delivery.
+    ChatMail,
+    /// Databases and message brokers (connection strings and keys).
+    Database,
+    /// Other software-as-a-service APIs.
+    Saas,
+    /// Monitoring, logging and error tracking.
+    Observability,
+    /// Private keys of every armour.
+    PrivateKey,
+    /// Shape-only detectors: secret-looking assignments, JWTs, passwords in URLs.
+    Generic,
+    /// A user's own rule that names no category.
+    Custom,
+}
+
+impl Category {
+    /// Every category, in the order reports and listings use (AI first).
+    pub const ALL: [Category; 12] = [
+        Category::Ai,
+        Category::Cloud,
+        Category::ForgeCi,
+        Category::Registry,
+        Category::Payment,
+        Category::ChatMail,
+        Category::Database,
+        Category::Saas,
+        Category::Observability,
+        Category::PrivateKey,
+        Category::Generic,
+        Category::Custom,
+    ];
+
+    /// The name used in rule files, on the command line and in every report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Ai => "ai",
+            Category::Cloud => "cloud",
+            Category::ForgeCi => "forge-ci",
+            Category::Registry => "registry",
+            Category::Payment => "payment",
+            Category::ChatMail => "chat-mail",
+            Category::Database => "database",
+            Category::Saas => "saas",
+            Category::Observability => "observability",
+            Category::PrivateKey => "private-key",
+            Category::Generic => "generic",
+            Category::Custom => "custom",
+        }
+    }
+
+    /// The category named `name` (as [`Category::as_str`] writes it).
+    ///
+    /// # Errors
+    /// An unknown name; the message lists the known ones.
+    pub fn parse(name: &str) -> Result<Category, String> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.as_str() == name.trim())
+            .ok_or_else(|| {
+                let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+                format!("unknown category {name:?} (known: {})", known.join(", "))
+            })
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

@@ -7,7 +7,8 @@ mod interleaved;
 mod keywords;
 
 pub use definition::{
-    Confidence, RuleDefinition, RuleFile, Severity, DEFAULT_LOOKBEHIND, DEFAULT_WINDOW, MAX_WINDOW,
+    Category, Confidence, RuleDefinition, RuleFile, Severity, DEFAULT_LOOKBEHIND, DEFAULT_WINDOW,
+    MAX_WINDOW,
 };
 pub use keywords::KeywordIndex;
 
@@ -28,6 +29,10 @@ pub struct Rule {
     pub name: String,
     /// Display name of the key's owner.
     pub provider: String,
+    /// What kind of service the credential belongs to.
+    pub category: Category,
+    /// Where the rule's shape comes from (empty for a custom rule that names none).
+    pub source: String,
     /// Literal keywords (as written).
     pub keywords: Vec<String>,
     /// The pattern source.
@@ -333,6 +338,8 @@ fn compile_rule(file: String, d: RuleDefinition) -> Result<Rule> {
         id: d.id,
         name: d.name,
         provider: d.provider,
+        category: d.category.unwrap_or(Category::Custom),
+        source: d.source.unwrap_or_default(),
         keywords: d.keywords,
         pattern: d.pattern,
         severity: d.severity,
