@@ -2,7 +2,7 @@
 //! The only place that touches the filesystem walker and git.
 
 pub mod history;
-mod packs;
+
 pub mod push;
 pub mod refs;
 pub mod staged;

@@ -1,0 +1,223 @@
+//! Phase 3: each distinct blob read once and scanned, in pack order, in parallel; ahead of
+//! the walk for a whole-history scan.
+
+use super::packs::{self, PackedBlobs};
+use super::parallel::in_parallel;
+use super::{index_u32, History, HistoryOptions, ProgressSink, BLOB_BATCH};
+use crate::blob::scan_bytes;
+use crate::finding::Finding;
+use crate::scan::Scanner;
+use crate::source::SourceOutput;
+use git2::{Oid, Repository};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A scanned blob that had findings.
+pub(super) type BlobFindings = (u32, Vec<Finding>);
+
+/// What scanning one blob gave: bytes read, whether it looked binary, and its findings.
+pub(super) type Scanned = (u64, bool, Vec<Finding>);
+
+/// What scanning one blob gave, or why it could not be read.
+pub(super) type BlobWork = std::result::Result<Scanned, String>;
+
+/// Reads blob `id` and scans it where libgit2 inflated it (a blob is one buffer already).
+pub(super) fn scan_blob(
+    repo: &Repository,
+    id: Oid,
+    scanner: &Scanner<'_>,
+    buffer: &mut Vec<u8>,
+) -> std::result::Result<Scanned, git2::Error> {
+    let blob = repo.find_blob(id)?;
+    let scanned = scan_bytes(blob.content(), "", scanner, buffer);
+    if buffer.capacity() > crate::blob::CHUNK_SIZE * 2 {
+        *buffer = Vec::new();
+    }
+    Ok((scanned.bytes, scanned.binary, scanned.findings))
+}
+
+/// The packed blobs scanned while the history was walked, by place in [`PackedBlobs::ids`].
+#[derive(Debug, Default)]
+pub(super) struct PackedScan {
+    /// Bytes read and whether the blob looked binary, for each place.
+    summaries: Vec<(u64, bool)>,
+    /// The findings of the blobs that had some.
+    findings: HashMap<usize, Vec<Finding>>,
+    /// Why a blob could not be read (it matters only if the history has that blob).
+    failures: HashMap<usize, String>,
+    /// Bytes read in all.
+    pub(super) bytes: u64,
+}
+
+/// Phase 3, ahead of time: scans every blob of the packs in parallel, in pack order, until
+/// `cancel` is set. Progress counts these blobs.
+pub(super) fn scan_packed(
+    git_dir: &Path,
+    packed: &PackedBlobs,
+    scanner: &Scanner<'_>,
+    options: &HistoryOptions,
+    cancel: &AtomicBool,
+) -> Result<PackedScan, String> {
+    let mut scan = PackedScan {
+        summaries: vec![(0, false); packed.ids.len()],
+        ..PackedScan::default()
+    };
+    let total = packed.ids.len() as u64;
+    let mut done = 0u64;
+    in_parallel(
+        git_dir,
+        packed.ids.len(),
+        BLOB_BATCH,
+        options.worker_threads(),
+        |_| Vec::new(),
+        |repo, buffer: &mut Vec<u8>, place| {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            Some(scan_blob(repo, packed.ids[place], scanner, buffer))
+        },
+        |place, work| {
+            match work {
+                None => return Ok(()),
+                Some(Ok((read, binary, findings))) => {
+                    scan.summaries[place] = (read, binary);
+                    scan.bytes += read;
+                    if !findings.is_empty() {
+                        scan.findings.insert(place, findings);
+                    }
+                }
+                Some(Err(error)) => {
+                    scan.failures.insert(place, error.message().to_string());
+                }
+            }
+            done += 1;
+            if let Some(ProgressSink(report)) = &options.progress {
+                report(done, total, scan.bytes);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(scan)
+}
+
+/// Takes the results of the history's blobs from the scan made ahead of time; returns the
+/// blobs with findings and the indexes of the blobs still to scan (loose, or in no pack
+/// index read). Blobs of the packs that the history does not reach are dropped.
+pub(super) fn settle_packed(
+    history: &History,
+    packed: &PackedBlobs,
+    mut ahead: PackedScan,
+    keep_going: bool,
+    output: &mut SourceOutput,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<BlobFindings>, Vec<usize>), String> {
+    let mut matched = Vec::new();
+    let mut rest = Vec::new();
+    for (index, id) in history.blobs.iter().enumerate() {
+        let Some(place) = packed.place_of(id) else {
+            rest.push(index);
+            continue;
+        };
+        if let Some(error) = ahead.failures.remove(&place) {
+            let message = format!(
+                "cannot read blob {id}{}: {error}",
+                first_seen(history, index)
+            );
+            if !keep_going {
+                return Err(message);
+            }
+            warnings.push(format!("{message}; it was not scanned"));
+            continue;
+        }
+        let (read, binary) = ahead.summaries[place];
+        output.stats.files_scanned += 1;
+        output.stats.bytes_scanned += read;
+        output.stats.binary_files += u64::from(binary);
+        if let Some(findings) = ahead.findings.remove(&place) {
+            matched.push((index_u32(index)?, findings));
+        }
+    }
+    Ok((matched, rest))
+}
+
+/// Phase 3: scans the history's blobs at `indexes` once each, in parallel; returns the
+/// blobs with findings.
+pub(super) fn scan_blobs(
+    git_dir: &Path,
+    history: &History,
+    indexes: &[usize],
+    scanner: &Scanner<'_>,
+    options: &HistoryOptions,
+    output: &mut SourceOutput,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<BlobFindings>, String> {
+    let mut matched = Vec::new();
+    let total = indexes.len() as u64;
+    let (mut done, mut read) = (0u64, 0u64);
+    // Read in pack order: most delta bases are then still in libgit2's cache.
+    let ids: Vec<Oid> = indexes.iter().map(|&index| history.blobs[index]).collect();
+    let order: Vec<usize> = packs::read_order(git_dir, &ids)
+        .into_iter()
+        .map(|position| indexes[position])
+        .collect();
+    in_parallel(
+        git_dir,
+        order.len(),
+        BLOB_BATCH,
+        options.worker_threads(),
+        |_| Vec::new(),
+        |repo, buffer: &mut Vec<u8>, position| -> BlobWork {
+            let index = order[position];
+            let id = history.blobs[index];
+            scan_blob(repo, id, scanner, buffer).map_err(|e| {
+                format!(
+                    "cannot read blob {id}{}: {}",
+                    first_seen(history, index),
+                    e.message()
+                )
+            })
+        },
+        |position, work| {
+            let index = order[position];
+            match work {
+                Ok((bytes, binary, findings)) => {
+                    read += bytes;
+                    output.stats.files_scanned += 1;
+                    output.stats.bytes_scanned += bytes;
+                    output.stats.binary_files += u64::from(binary);
+                    if !findings.is_empty() {
+                        matched.push((index_u32(index)?, findings));
+                    }
+                }
+                Err(message) if options.keep_going => {
+                    warnings.push(format!("{message}; it was not scanned"))
+                }
+                Err(message) => return Err(message),
+            }
+            done += 1;
+            if let Some(ProgressSink(report)) = &options.progress {
+                report(done, total, read);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(matched)
+}
+
+/// ` (path in commit …)` for the first introduction of blob `index`, for error messages.
+pub(super) fn first_seen(history: &History, index: usize) -> String {
+    history
+        .introductions
+        .iter()
+        .filter(|(blob, _, _)| *blob as usize == index)
+        .min_by_key(|(_, commit, _)| *commit)
+        .map(|&(_, commit, path)| {
+            format!(
+                " ({} in commit {})",
+                String::from_utf8_lossy(&history.paths[path as usize]),
+                history.commits[commit as usize]
+            )
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,223 @@
+//! Phase 1: the commits to scan, from every ref (or a range, a branch, given ids), parents
+//! first, and the checks for a shallow clone's boundary.
+
+use super::HistoryOptions;
+use git2::{ObjectType, Oid, Repository, Sort};
+use std::collections::HashSet;
+
+/// The commits to scan, parents before children.
+pub(super) fn walk(
+    repo: &Repository,
+    options: &HistoryOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Oid>, String> {
+    let mut revwalk = repo
+        .revwalk()
+        .map_err(|e| format!("cannot walk history: {}", e.message()))?;
+    revwalk
+        .set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
+        .map_err(|e| format!("cannot walk history: {}", e.message()))?;
+    let mut from_refs = true;
+    if let Some(range) = &options.range {
+        from_refs = false;
+        push_range(repo, &mut revwalk, range)?;
+    }
+    if let Some(branch) = &options.branch {
+        from_refs = false;
+        let commit = repo
+            .revparse_single(branch)
+            .and_then(|object| object.peel_to_commit())
+            .map_err(|e| format!("unknown branch or revision `{branch}`: {}", e.message()))?;
+        revwalk
+            .push(commit.id())
+            .map_err(|e| format!("cannot walk from `{branch}`: {}", e.message()))?;
+    }
+    if let Some(revisions) = &options.revisions {
+        from_refs = false;
+        for &id in &revisions.include {
+            revwalk
+                .push(id)
+                .map_err(|e| format!("cannot walk from commit {id}: {}", e.message()))?;
+        }
+        for &id in &revisions.exclude {
+            revwalk
+                .hide(id)
+                .map_err(|e| format!("cannot leave out commit {id}: {}", e.message()))?;
+        }
+    }
+    if from_refs {
+        for start in starting_commits(repo, options.keep_going, warnings)? {
+            revwalk
+                .push(start)
+                .map_err(|e| format!("cannot walk from commit {start}: {}", e.message()))?;
+        }
+    }
+    revwalk
+        .map(|step| step.map_err(|e| format!("cannot walk history: {}", e.message())))
+        .collect()
+}
+
+/// Pushes and hides the ends of a revision range.
+pub(super) fn push_range(
+    repo: &Repository,
+    revwalk: &mut git2::Revwalk<'_>,
+    range: &str,
+) -> Result<(), String> {
+    let invalid = |e: git2::Error| format!("invalid range `{range}`: {}", e.message());
+    let spec = repo.revparse(range).map_err(invalid)?;
+    let peel = |object: Option<&git2::Object<'_>>| -> Result<Option<Oid>, String> {
+        object
+            .map(|o| o.peel_to_commit().map(|c| c.id()).map_err(invalid))
+            .transpose()
+    };
+    let from = peel(spec.from())?;
+    let to = peel(spec.to())?;
+    let mode = spec.mode();
+    if mode.contains(git2::RevparseMode::MERGE_BASE) {
+        let (Some(from), Some(to)) = (from, to) else {
+            return Err(format!("invalid range `{range}`"));
+        };
+        revwalk.push(from).map_err(invalid)?;
+        revwalk.push(to).map_err(invalid)?;
+        if let Ok(base) = repo.merge_base(from, to) {
+            revwalk.hide(base).map_err(invalid)?;
+        }
+    } else if mode.contains(git2::RevparseMode::RANGE) {
+        if let Some(to) = to {
+            revwalk.push(to).map_err(invalid)?;
+        }
+        if let Some(from) = from {
+            revwalk.hide(from).map_err(invalid)?;
+        }
+    } else if let Some(single) = from {
+        revwalk.push(single).map_err(invalid)?;
+    }
+    Ok(())
+}
+
+/// The commits every ref points at (peeling tags), each stash entry, and a detached `HEAD`.
+///
+/// A ref whose object is missing is an error (a warning with `keep_going`); a stash reflog
+/// entry whose commit is gone (pruned after `git stash drop`) is only a warning.
+pub(super) fn starting_commits(
+    repo: &Repository,
+    keep_going: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Oid>, String> {
+    let mut starts = Vec::new();
+    let references = repo
+        .references()
+        .map_err(|e| format!("cannot list refs: {}", e.message()))?;
+    let odb = repo
+        .odb()
+        .map_err(|e| format!("cannot open the object database: {}", e.message()))?;
+    for reference in references {
+        let reference = reference.map_err(|e| format!("cannot list refs: {}", e.message()))?;
+        let name = String::from_utf8_lossy(reference.name_bytes()).into_owned();
+        match commit_of_reference(repo, &odb, &reference) {
+            Ok(Some(commit)) => starts.push(commit),
+            Ok(None) => {}
+            Err(e) => {
+                let target = reference
+                    .target()
+                    .map_or_else(String::new, |id| format!(" ({id})"));
+                let message = format!("cannot read ref {name}{target}: {}", e.message());
+                if !keep_going {
+                    return Err(message);
+                }
+                warnings.push(format!("{message}; it was skipped"));
+            }
+        }
+    }
+    if let Ok(reflog) = repo.reflog("refs/stash") {
+        for id in reflog.iter().map(|entry| entry.id_new()) {
+            if id.is_zero() {
+                continue;
+            }
+            match repo.find_commit(id) {
+                Ok(_) => starts.push(id),
+                Err(_) => {
+                    warnings.push(format!("stash entry {id} no longer exists; it was skipped"))
+                }
+            }
+        }
+    }
+    if repo.head_detached().unwrap_or(false) {
+        if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
+            starts.push(head.id());
+        }
+    }
+    starts.sort();
+    starts.dedup();
+    Ok(starts)
+}
+
+/// The commit `reference` leads to, peeling annotated tags; `None` for a tag of a tree or a
+/// blob, which carries no history.
+///
+/// Repositories mirrored from a forge carry thousands of refs (`refs/pull/*`): the type of
+/// a ref's object is read from its header, not by inflating the object, and a packed tag's
+/// peeled id is taken from `packed-refs`.
+pub(super) fn commit_of_reference(
+    repo: &Repository,
+    odb: &git2::Odb<'_>,
+    reference: &git2::Reference<'_>,
+) -> std::result::Result<Option<Oid>, git2::Error> {
+    let target = match (reference.target_peel(), reference.target()) {
+        (Some(peeled), _) => peeled,
+        (None, Some(direct)) => direct,
+        // A symbolic ref (`refs/remotes/origin/HEAD`): what it points at.
+        (None, None) => return commit_of_reference(repo, odb, &reference.resolve()?),
+    };
+    match odb.read_header(target)?.1 {
+        ObjectType::Commit => Ok(Some(target)),
+        ObjectType::Tag => {
+            let object = repo.find_object(target, None)?.peel(ObjectType::Any)?;
+            Ok((object.kind() == Some(ObjectType::Commit)).then(|| object.id()))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The warning for a shallow clone, naming its first boundary commit.
+pub(super) fn shallow_warning(repo: &Repository) -> Option<String> {
+    if !repo.is_shallow() {
+        return None;
+    }
+    let mut boundary: Vec<String> = std::fs::read_to_string(repo.path().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .map(|line| line.trim().to_string())
+        .filter(|line| !line.is_empty())
+        .collect();
+    boundary.sort();
+    let at = match boundary.as_slice() {
+        [] => "its boundary".to_string(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
+    };
+    Some(format!(
+        "shallow clone: history before {at} is not available; findings may be incomplete (git fetch --unshallow)"
+    ))
+}
+
+/// Fails when a walked commit is a shallow clone's boundary: its parents are missing, so
+/// its diff would be wrong and the history beyond it unscanned.
+pub(super) fn check_complete(repo: &Repository, commits: &[Oid]) -> Result<(), String> {
+    if !repo.is_shallow() {
+        return Ok(());
+    }
+    let boundary: HashSet<Oid> = std::fs::read_to_string(repo.path().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| Oid::from_str(line.trim()).ok())
+        .collect();
+    match commits.iter().find(|id| boundary.contains(id)) {
+        Some(edge) => Err(format!(
+            "shallow clone: the commits to scan reach {edge}, whose parents were not fetched; \
+             fetch the whole history (git fetch --unshallow; in CI, `fetch-depth: 0` on \
+             actions/checkout or `GIT_DEPTH: 0` on GitLab)"
+        )),
+        None => Ok(()),
+    }
+}
