@@ -4,10 +4,9 @@
 //! memory already, to [`scan_bytes`] (git blobs), so chunking, binary and UTF-16 handling, line
 //! numbers and snippets work the same everywhere.
 
-use crate::filter::InlineAllow;
-use crate::finding::{Finding, Fingerprint, RuleSummary, Secret};
+use crate::finding::{Finding, Fingerprint, InlineAllow, RuleSummary, Secret};
 use crate::lines::{count_chars, LineIndex};
-use crate::report::sanitize;
+use crate::printable::sanitize;
 use crate::rules::MAX_WINDOW;
 use crate::scan::{Match, Scanner};
 use std::io::{self, Read};

@@ -252,14 +252,7 @@ impl LoadedConfig {
     }
 }
 
-/// The 1-based line of byte `offset` in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
+pub use crate::lines::line_of;
 
 /// Finds the configuration for a scan of `start`: the first `.leakward.toml` in `start` (or
 /// its directory, for a file) and its parents, stopping at the repository root (a directory

@@ -25,6 +25,8 @@ pub mod filter;
 pub mod finding;
 pub mod hook;
 pub mod lines;
+pub mod paths;
+pub mod printable;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -49,7 +49,7 @@ impl PathAllowlist {
                 path: config_path.to_path_buf(),
                 message: format!(
                     "line {}: invalid glob {:?}: {}",
-                    crate::config::line_of(config_text, pattern.span().start),
+                    crate::lines::line_of(config_text, pattern.span().start),
                     pattern.get_ref(),
                     e.kind()
                 ),
@@ -80,7 +80,7 @@ impl PathAllowlist {
         if self.empty {
             return false;
         }
-        let absolute = crate::source::lexical_normalize(&self.current_dir.join(path));
+        let absolute = crate::paths::lexical_normalize(&self.current_dir.join(path));
         match absolute.strip_prefix(&self.base) {
             Ok(relative) => self.globs.is_match(relative),
             Err(_) => false,
@@ -137,7 +137,7 @@ impl AllowlistParts {
                         path: config_path.to_path_buf(),
                         message: format!(
                             "line {}: invalid regex {:?}: {e}",
-                            crate::config::line_of(config_text, r.span().start),
+                            crate::lines::line_of(config_text, r.span().start),
                             r.get_ref()
                         ),
                     })

@@ -4,11 +4,9 @@
 
 mod allowlist;
 mod baseline;
-mod inline;
 
 pub use allowlist::{Allowlist, AllowlistParts, PathAllowlist};
 pub use baseline::{Baseline, BaselineEntry, BASELINE_VERSION};
-pub use inline::InlineAllow;
 
 use crate::finding::Finding;
 use std::collections::BTreeSet;

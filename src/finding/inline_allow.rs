@@ -21,7 +21,7 @@ impl InlineAllow {
     /// Looks for an allow marker in `line`.
     ///
     /// ```
-    /// use leakward::filter::InlineAllow;
+    /// use leakward::finding::InlineAllow;
     /// let allow = InlineAllow::find(b"KEY=abc # leakward:allow groq-api-key").unwrap();
     /// assert!(allow.allows("groq-api-key") && !allow.allows("openai-project-key"));
     /// assert!(InlineAllow::find(b"token = x  // gitleaks:allow").unwrap().allows("any"));
