@@ -1,0 +1,71 @@
+//! `leakward git`: the commits of a repository's history.
+
+use super::finish::{default_threads, finish_report, load_baseline, sort_and_dedup};
+use super::setup::{load_config, load_rules};
+use crate::cli::{GitArgs, HistoryArgs, SetupArgs};
+use crate::config::LoadedConfig;
+use crate::report::progress::ProgressLine;
+use crate::scan::Scanner;
+use crate::source::history::{HistoryOptions, ProgressSink};
+use crate::source::{self, SourceOutput};
+use anyhow::Result;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Instant;
+
+/// Runs `leakward git`.
+pub(super) fn git(args: GitArgs) -> Result<i32> {
+    let started = Instant::now();
+    let baseline = load_baseline(&args.report)?;
+    let (output, config) = scan_history(&args.history)?;
+    finish_report(output, &config, baseline.as_ref(), &args.report, started)
+}
+
+/// Scans the history `args` select.
+pub(super) fn scan_history(args: &HistoryArgs) -> Result<(SourceOutput, LoadedConfig)> {
+    let options = HistoryOptions {
+        range: args.range.clone(),
+        since: args.since.clone(),
+        branch: args.branch.clone(),
+        keep_going: args.keep_going,
+        ..HistoryOptions::default()
+    };
+    scan_history_with(&args.repo, &args.setup, options)
+}
+
+/// Loads the configuration and rules for a repository and scans the commits `options`
+/// select, with a progress line on a terminal.
+pub(super) fn scan_history_with(
+    repo: &Path,
+    setup: &SetupArgs,
+    options: HistoryOptions,
+) -> Result<(SourceOutput, LoadedConfig)> {
+    let config = load_config(setup.config.as_deref(), setup.no_config, repo)?;
+    let rules = load_rules(setup, &config)?;
+    let scanner = Scanner::new(&rules);
+    let options = HistoryOptions {
+        threads: setup
+            .threads
+            .or(config.threads)
+            .unwrap_or_else(default_threads),
+        ..options
+    };
+    let progress = std::io::stderr()
+        .is_terminal()
+        .then(|| std::sync::Arc::new(ProgressLine::default()));
+    let options = HistoryOptions {
+        progress: progress.clone().map(|line| {
+            ProgressSink(std::sync::Arc::new(move |done, total, bytes| {
+                line.update(done, total, bytes)
+            }))
+        }),
+        ..options
+    };
+    let scanned = source::history::scan(repo, &options, &scanner);
+    if let Some(line) = &progress {
+        line.finish();
+    }
+    let mut output = scanned?;
+    sort_and_dedup(&mut output.findings);
+    Ok((output, config))
+}
