@@ -4,7 +4,7 @@
 //! memory already, to [`scan_bytes`] (git blobs), so chunking, binary and UTF-16 handling, line
 //! numbers and snippets work the same everywhere.
 
-use crate::finding::{Finding, Fingerprint, InlineAllow, RuleSummary, Secret};
+use crate::finding::{Finding, Fingerprint, InlineAllow, RuleSummary, Secret, Snippet};
 use crate::lines::{count_chars, LineIndex};
 use crate::printable::sanitize;
 use crate::rules::MAX_WINDOW;
@@ -206,7 +206,7 @@ fn place(
         let secret = Secret::new(bytes.to_vec(), rule.prefix_len(bytes));
         let start = index.position(buffer, found.start);
         let end = index.position(buffer, found.end);
-        let snippet = (!binary).then(|| snippet(buffer, &index, found.start, found.end, &secret));
+        let snippet = (!binary).then(|| snippet(buffer, &index, found.start, found.end));
         let inline_allow = [found.start, found.end.saturating_sub(1).max(found.start)]
             .iter()
             .find_map(|&at| {
@@ -231,8 +231,8 @@ fn place(
     }
 }
 
-/// The secret's line, cut to a few characters around it, with the secret redacted.
-fn snippet(buffer: &[u8], index: &LineIndex, start: usize, end: usize, secret: &Secret) -> String {
+/// The secret's line, cut to a few characters each side of it.
+fn snippet(buffer: &[u8], index: &LineIndex, start: usize, end: usize) -> Snippet {
     let (line_start, line_end) = index.line_bounds(buffer, start);
     let before = tail_chars(&buffer[line_start..start], SNIPPET_CONTEXT);
     let after = if end <= line_end {
@@ -250,12 +250,10 @@ fn snippet(buffer: &[u8], index: &LineIndex, start: usize, end: usize, secret: &
     } else {
         ""
     };
-    format!(
-        "{ellipsis_before}{}{}{}{ellipsis_after}",
-        sanitize(before).trim_start(),
-        secret.redacted(),
-        sanitize(after).trim_end()
-    )
+    Snippet {
+        before: format!("{ellipsis_before}{}", sanitize(before).trim_start()),
+        after: format!("{}{ellipsis_after}", sanitize(after).trim_end()),
+    }
 }
 
 /// The last `chars` characters of `bytes`, cut on a character boundary.

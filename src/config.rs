@@ -2,8 +2,10 @@
 //!
 //! ```toml
 //! disable = ["generic-secret-assignment"]      # built-in rules to turn off
+//! baseline = ".leakward-baseline.json"         # accepted findings (--baseline wins)
 //! only_categories = ["ai", "cloud"]             # run only these categories' rules
 //! skip_categories = ["generic"]                 # never run these categories' rules
+//! min_severity = "medium"                       # run only rules of this severity or worse
 //!
 //! [scan]
 //! max_file_size = "10M"                         # or a number of bytes
@@ -14,6 +16,8 @@
 //! paths = ["tests/fixtures/**"]
 //! regexes = ['''^sk-test-''']                   # matched against the secret
 //! stopwords = ["dummy"]                         # case-insensitive substrings of the secret
+//! fingerprints = ["3f1c…"]                      # findings by fingerprint (any place)
+//! commits = ["1a2b3c4d"]                        # findings a commit introduced (history)
 //!
 //! [allowlist.rule.generic-secret-assignment]    # only for one rule
 //! paths = ["docs/**"]
@@ -24,8 +28,8 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::filter::{Allowlist, AllowlistParts, PathAllowlist};
-use crate::rules::{Category, RuleDefinition};
+use crate::filter::{Allowlist, AllowlistEntries, AllowlistParts, Baseline, PathAllowlist};
+use crate::rules::{Category, RuleDefinition, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -41,12 +45,17 @@ pub struct Config {
     /// Built-in rule ids to turn off.
     #[serde(default)]
     pub disable: Vec<Spanned<String>>,
+    /// A baseline file (relative to the configuration file) every command applies unless
+    /// `--baseline` names another.
+    pub baseline: Option<Spanned<String>>,
     /// Run only the rules of these categories (all when empty).
     #[serde(default)]
     pub only_categories: Vec<Category>,
     /// Never run the rules of these categories.
     #[serde(default)]
     pub skip_categories: Vec<Category>,
+    /// Run only the rules of at least this severity.
+    pub min_severity: Option<Severity>,
     /// How to scan.
     #[serde(default)]
     pub scan: ScanConfig,
@@ -94,6 +103,12 @@ pub struct AllowlistConfig {
     /// Case-insensitive substrings; a secret containing one is dropped.
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// Fingerprints (as reports print them) of findings that are dropped wherever they are.
+    #[serde(default)]
+    pub fingerprints: Vec<Spanned<String>>,
+    /// Commit ids (7 or more hex digits): findings these commits introduced are dropped.
+    #[serde(default)]
+    pub commits: Vec<Spanned<String>>,
     /// The same, for one rule each: `[allowlist.rule.<rule-id>]`.
     #[serde(default)]
     pub rule: BTreeMap<String, Spanned<RuleAllowlistConfig>>,
@@ -112,6 +127,12 @@ pub struct RuleAllowlistConfig {
     /// Case-insensitive substrings of the secret.
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// Fingerprints of findings.
+    #[serde(default)]
+    pub fingerprints: Vec<Spanned<String>>,
+    /// Commit ids whose findings are dropped.
+    #[serde(default)]
+    pub commits: Vec<Spanned<String>>,
 }
 
 /// A validated configuration, compiled, with where it came from.
@@ -125,10 +146,14 @@ pub struct LoadedConfig {
     pub allowlist: Allowlist,
     /// Built-in rules turned off, with the line that says so.
     pub disable: Vec<(String, usize)>,
+    /// The baseline the configuration names, read and checked when the configuration loads.
+    pub baseline: Option<Baseline>,
     /// `only_categories`: run only these (all when empty).
     pub only_categories: Vec<Category>,
     /// `skip_categories`: never run these.
     pub skip_categories: Vec<Category>,
+    /// `min_severity`: run only rules at least this severe.
+    pub min_severity: Option<Severity>,
     /// Custom rules, with the line each starts on.
     pub custom_rules: Vec<(RuleDefinition, usize)>,
     /// `[scan] max_file_size`.
@@ -145,8 +170,10 @@ impl LoadedConfig {
             exclude: PathAllowlist::none(),
             allowlist: Allowlist::default(),
             disable: Vec::new(),
+            baseline: None,
             only_categories: Vec::new(),
             skip_categories: Vec::new(),
+            min_severity: None,
             custom_rules: Vec::new(),
             max_file_size: None,
             threads: None,
@@ -196,9 +223,13 @@ impl LoadedConfig {
             base,
             path,
             &text,
-            &config.allowlist.paths,
-            &config.allowlist.regexes,
-            &config.allowlist.stopwords,
+            AllowlistEntries {
+                paths: &config.allowlist.paths,
+                regexes: &config.allowlist.regexes,
+                stopwords: &config.allowlist.stopwords,
+                fingerprints: &config.allowlist.fingerprints,
+                commits: &config.allowlist.commits,
+            },
         )?;
         let mut per_rule = BTreeMap::new();
         for (rule_id, table) in &config.allowlist.rule {
@@ -207,9 +238,13 @@ impl LoadedConfig {
                 base,
                 path,
                 &text,
-                &parts.paths,
-                &parts.regexes,
-                &parts.stopwords,
+                AllowlistEntries {
+                    paths: &parts.paths,
+                    regexes: &parts.regexes,
+                    stopwords: &parts.stopwords,
+                    fingerprints: &parts.fingerprints,
+                    commits: &parts.commits,
+                },
             )?;
             per_rule.insert(
                 rule_id.clone(),
@@ -218,8 +253,17 @@ impl LoadedConfig {
         }
         let allowlist = Allowlist::new(global, per_rule);
 
+        let baseline = match &config.baseline {
+            None => None,
+            Some(file) => Some(
+                Baseline::load(&base.join(file.get_ref()))
+                    .map_err(|e| fail(file.span(), format!("baseline: {e}")))?,
+            ),
+        };
+
         Ok(LoadedConfig {
             path: Some(path.to_path_buf()),
+            baseline,
             exclude,
             allowlist,
             disable: config
@@ -229,6 +273,7 @@ impl LoadedConfig {
                 .collect(),
             only_categories: config.only_categories,
             skip_categories: config.skip_categories,
+            min_severity: config.min_severity,
             custom_rules: config
                 .rules
                 .into_iter()

@@ -39,6 +39,12 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A command-line option is invalid.
+    #[error("{message}")]
+    Usage {
+        /// What is wrong, naming the option.
+        message: String,
+    },
     /// An I/O error with the path it happened on.
     #[error("{path}: {source}")]
     Io {

@@ -1,4 +1,5 @@
-//! `leakward install-hook`: writes the pre-commit or pre-push hook script.
+//! `leakward install-hook` writes the pre-commit or pre-push hook script;
+//! `leakward uninstall-hook` removes it again.
 //!
 //! The script runs the leakward that installed it (by absolute path) or, failing that, the
 //! one on `PATH`; when neither exists it stops the commit or push with a message rather than
@@ -130,6 +131,52 @@ pub fn install(
     Ok(Installed { path, backup })
 }
 
+/// What `uninstall` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Uninstalled {
+    /// leakward's hook was removed.
+    Removed(PathBuf),
+    /// leakward's hook was removed and the backup `install --force` kept was put back.
+    Restored(PathBuf),
+    /// There was no hook of that kind.
+    Absent(PathBuf),
+}
+
+/// Why a hook was not removed.
+#[derive(Debug, thiserror::Error)]
+pub enum UninstallError {
+    /// The hook there was not written by leakward.
+    #[error("{0} was not written by leakward; it was left in place")]
+    Foreign(PathBuf),
+    /// Reading or removing failed.
+    #[error("cannot remove {0}: {1}")]
+    Io(PathBuf, io::Error),
+}
+
+/// Removes the `kind` hook leakward wrote in `hooks_dir`, and puts back the hook it
+/// replaced with `--force`, if one was kept.
+///
+/// # Errors
+/// [`UninstallError::Foreign`] when the hook there is another program's (never removed);
+/// [`UninstallError::Io`] when it cannot be read or removed.
+pub fn uninstall(hooks_dir: &Path, kind: HookKind) -> Result<Uninstalled, UninstallError> {
+    let path = hooks_dir.join(kind.file_name());
+    let io_error = |e: io::Error| UninstallError::Io(path.clone(), e);
+    match std::fs::read(&path) {
+        Ok(existing) if String::from_utf8_lossy(&existing).contains(MARKER) => {}
+        Ok(_) => return Err(UninstallError::Foreign(path)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Uninstalled::Absent(path)),
+        Err(e) => return Err(io_error(e)),
+    }
+    let backup = hooks_dir.join(format!("{}.leakward-backup", kind.file_name()));
+    if backup.is_file() {
+        std::fs::rename(&backup, &path).map_err(io_error)?;
+        return Ok(Uninstalled::Restored(path));
+    }
+    std::fs::remove_file(&path).map_err(io_error)?;
+    Ok(Uninstalled::Removed(path))
+}
+
 #[cfg(unix)]
 fn make_executable(path: &Path) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
@@ -170,5 +217,30 @@ mod tests {
         // Reinstalling over its own hook needs no --force.
         let again = install(dir.path(), HookKind::PreCommit, exe, false).unwrap();
         assert_eq!(again.backup, None);
+        // Uninstalling puts the foreign hook back, then there is nothing left to remove.
+        let hook = dir.path().join("pre-commit");
+        assert_eq!(
+            uninstall(dir.path(), HookKind::PreCommit).unwrap(),
+            Uninstalled::Restored(hook.clone())
+        );
+        assert_eq!(
+            std::fs::read_to_string(&hook).unwrap(),
+            "#!/bin/sh\nrun-linter\n"
+        );
+        assert!(matches!(
+            uninstall(dir.path(), HookKind::PreCommit),
+            Err(UninstallError::Foreign(_))
+        ));
+        std::fs::remove_file(&hook).unwrap();
+        assert_eq!(
+            uninstall(dir.path(), HookKind::PreCommit).unwrap(),
+            Uninstalled::Absent(hook)
+        );
+        install(dir.path(), HookKind::PrePush, exe, false).unwrap();
+        assert!(matches!(
+            uninstall(dir.path(), HookKind::PrePush).unwrap(),
+            Uninstalled::Removed(_)
+        ));
+        assert!(!dir.path().join("pre-push").exists());
     }
 }

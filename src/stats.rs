@@ -87,6 +87,9 @@ pub struct ScanStats {
     pub scope: Option<String>,
     /// Commits walked (history scans only).
     pub commits_scanned: u64,
+    /// Blobs of the pack files that no scanned commit reaches but that a whole-history scan
+    /// read ahead of the walk (counted by its progress line, not in `files_scanned`).
+    pub unreachable_blobs_read: u64,
     /// Things the user must know about the whole run (a shallow clone, a fallback taken).
     pub warnings: Vec<String>,
     /// Findings dropped by each filter.
@@ -106,6 +109,7 @@ impl ScanStats {
         self.files_excluded += other.files_excluded;
         self.skipped.extend(other.skipped);
         self.commits_scanned += other.commits_scanned;
+        self.unreachable_blobs_read += other.unreachable_blobs_read;
         self.warnings.extend(other.warnings);
     }
 }

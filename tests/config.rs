@@ -42,8 +42,8 @@ fn scan_exclude_skips_files_and_allowlist_paths_suppress_findings() {
         [("src/app.env".into(), 1, 13, "xai-api-key".into())]
     );
     assert_eq!(
-        document["stats"]["files_excluded"], 2,
-        "vendor/ and leakward's own configuration"
+        document["stats"]["files_excluded"], 1,
+        "vendor/ (leakward's own configuration is not read, and not counted)"
     );
     assert_eq!(
         document["stats"]["files_scanned"], 2,

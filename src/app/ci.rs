@@ -5,6 +5,7 @@ use super::history::scan_history_with;
 use crate::ci;
 use crate::cli::CiArgs;
 use crate::finding::Finding;
+use crate::report::advice::Advice;
 use crate::report::{self, ReportOptions};
 use crate::source::history::HistoryOptions;
 use crate::source::refs::Repo;
@@ -47,6 +48,7 @@ pub(super) fn ci(args: CiArgs) -> Result<i32> {
                 ReportOptions {
                     show_secrets: false,
                     color: false,
+                    advice: Advice::History,
                 },
             )
             .and_then(|()| file.flush())
@@ -69,6 +71,7 @@ pub(super) fn ci(args: CiArgs) -> Result<i32> {
         baseline.as_ref(),
         &args.report,
         started,
+        Advice::History,
         &extras,
     )
 }

@@ -5,7 +5,7 @@ use crate::cli::{ColorChoice, ReportArgs};
 use crate::config::LoadedConfig;
 use crate::filter::{self, Baseline};
 use crate::finding::Finding;
-use crate::report::{self, ReportOptions};
+use crate::report::{self, advice::Advice, ReportOptions};
 use crate::source::SourceOutput;
 use crate::stats::ScanStats;
 use anyhow::{Context, Result};
@@ -25,8 +25,9 @@ pub(super) fn finish_report(
     baseline: Option<&Baseline>,
     args: &ReportArgs,
     started: Instant,
+    advice: Advice,
 ) -> Result<i32> {
-    finish(output, config, baseline, args, started, &no_extras)
+    finish(output, config, baseline, args, started, advice, &no_extras)
 }
 
 /// The `--baseline` file, if one was given.
@@ -41,8 +42,11 @@ pub(super) fn finish(
     baseline: Option<&Baseline>,
     args: &ReportArgs,
     started: Instant,
+    advice: Advice,
     extras: &dyn Fn(&[Finding], &ScanStats) -> Result<()>,
 ) -> Result<i32> {
+    // `--baseline` wins over the configuration's `baseline`.
+    let baseline = baseline.or(config.baseline.as_ref());
     let filtered = filter::apply(output.findings, &config.allowlist, baseline);
     output.findings = filtered.kept;
     output.stats.suppressed = filtered.suppressed;
@@ -52,6 +56,7 @@ pub(super) fn finish(
     let options = ReportOptions {
         show_secrets: args.show_secrets,
         color: use_color(args.color, args.output.is_some()),
+        advice,
     };
     let (mut writer, destination) = open_output(args.output.as_deref())?;
     report::write(
@@ -71,7 +76,13 @@ pub(super) fn finish(
         &output.stats,
     )
     .ok();
-    Ok(if output.findings.is_empty() {
+    if output.findings.is_empty() {
+        return Ok(EXIT_CLEAN);
+    }
+    if let Some(block) = advice.hook_block() {
+        eprintln!("{block}");
+    }
+    Ok(if args.exit_zero {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS

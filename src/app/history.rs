@@ -4,6 +4,7 @@ use super::finish::{default_threads, finish_report, load_baseline, sort_and_dedu
 use super::setup::{load_config, load_rules};
 use crate::cli::{GitArgs, HistoryArgs, SetupArgs};
 use crate::config::LoadedConfig;
+use crate::report::advice::Advice;
 use crate::report::progress::ProgressLine;
 use crate::scan::Scanner;
 use crate::source::history::{HistoryOptions, ProgressSink};
@@ -18,7 +19,14 @@ pub(super) fn git(args: GitArgs) -> Result<i32> {
     let started = Instant::now();
     let baseline = load_baseline(&args.report)?;
     let (output, config) = scan_history(&args.history)?;
-    finish_report(output, &config, baseline.as_ref(), &args.report, started)
+    finish_report(
+        output,
+        &config,
+        baseline.as_ref(),
+        &args.report,
+        started,
+        Advice::History,
+    )
 }
 
 /// Scans the history `args` select.

@@ -3,10 +3,10 @@
 use super::finish::{finish_report, load_baseline, sort_and_dedup};
 use super::history::scan_history_with;
 use super::setup::{load_config, load_rules};
-use super::{EXIT_CLEAN, EXIT_FINDINGS};
-use crate::cli::{InstallHookArgs, PrePushArgs, StagedArgs};
-use crate::hook::{self, HookKind};
-use crate::report::{self};
+use super::EXIT_CLEAN;
+use crate::cli::{InstallHookArgs, PrePushArgs, StagedArgs, UninstallHookArgs};
+use crate::hook::{self, HookKind, Uninstalled};
+use crate::report::advice::Advice;
 use crate::scan::Scanner;
 use crate::source::history::HistoryOptions;
 use crate::source::refs::Repo;
@@ -30,8 +30,14 @@ pub(super) fn staged(args: StagedArgs) -> Result<i32> {
     let options = StagedOptions { paths: args.paths };
     let mut output = source::staged::scan(Path::new("."), &options, &scanner)?;
     sort_and_dedup(&mut output.findings);
-    let code = finish_report(output, &config, baseline.as_ref(), &args.report, started)?;
-    Ok(with_advice(code, report::advice::BLOCKED_COMMIT))
+    finish_report(
+        output,
+        &config,
+        baseline.as_ref(),
+        &args.report,
+        started,
+        Advice::BlockedCommit,
+    )
 }
 
 /// Runs `leakward pre-push`, the pre-push check.
@@ -50,16 +56,14 @@ pub(super) fn pre_push(args: PrePushArgs) -> Result<i32> {
     };
     let (mut output, config) = scan_history_with(Path::new("."), &args.setup, options)?;
     output.stats.scope = Some(plan.scope);
-    let code = finish_report(output, &config, baseline.as_ref(), &args.report, started)?;
-    Ok(with_advice(code, report::advice::BLOCKED_PUSH))
-}
-
-/// Prints what to do about a stopped commit or push when there are findings.
-pub(super) fn with_advice(code: i32, advice: &str) -> i32 {
-    if code == EXIT_FINDINGS {
-        eprintln!("{advice}");
-    }
-    code
+    finish_report(
+        output,
+        &config,
+        baseline.as_ref(),
+        &args.report,
+        started,
+        Advice::BlockedPush,
+    )
 }
 
 /// Runs `leakward install-hook`.
@@ -85,5 +89,36 @@ pub(super) fn install_hook(args: InstallHookArgs) -> Result<i32> {
         kind.file_name(),
         installed.path.display()
     );
+    Ok(EXIT_CLEAN)
+}
+
+/// Runs `leakward uninstall-hook`.
+pub(super) fn uninstall_hook(args: UninstallHookArgs) -> Result<i32> {
+    let repo = Repo::discover(&args.repo)?;
+    let hooks_dir = repo.hooks_dir()?;
+    let kind = if args.pre_push {
+        HookKind::PrePush
+    } else {
+        HookKind::PreCommit
+    };
+    match hook::uninstall(&hooks_dir, kind)? {
+        Uninstalled::Removed(path) => {
+            eprintln!(
+                "leakward: removed the {} hook at {}",
+                kind.file_name(),
+                path.display()
+            )
+        }
+        Uninstalled::Restored(path) => eprintln!(
+            "leakward: removed leakward's {} hook and put back the one it had replaced at {}",
+            kind.file_name(),
+            path.display()
+        ),
+        Uninstalled::Absent(path) => eprintln!(
+            "leakward: there is no {} hook at {}; nothing to remove",
+            kind.file_name(),
+            path.display()
+        ),
+    }
     Ok(EXIT_CLEAN)
 }

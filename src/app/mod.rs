@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Staged(args) => hooks::staged(args),
         Command::PrePush(args) => hooks::pre_push(args),
         Command::InstallHook(args) => hooks::install_hook(args),
+        Command::UninstallHook(args) => hooks::uninstall_hook(args),
         Command::Ci(args) => ci::ci(args),
         Command::Baseline(args) => baseline::baseline(args),
         Command::Rules(args) => rules::rules(args),

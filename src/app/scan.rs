@@ -4,6 +4,8 @@ use super::finish::{default_threads, finish_report, load_baseline, sort_and_dedu
 use super::setup::{load_config, load_rules};
 use crate::cli::{CommonScanArgs, ScanArgs};
 use crate::config::LoadedConfig;
+use crate::filter::PathAllowlist;
+use crate::report::advice::Advice;
 use crate::scan::Scanner;
 use crate::source::{self, worktree::WalkOptions, SourceOutput};
 use anyhow::{bail, Context, Result};
@@ -15,7 +17,14 @@ pub(super) fn scan(args: ScanArgs) -> Result<i32> {
     let started = Instant::now();
     let baseline = load_baseline(&args.report)?;
     let (output, config) = scan_paths(&args.paths, &args.common)?;
-    finish_report(output, &config, baseline.as_ref(), &args.report, started)
+    finish_report(
+        output,
+        &config,
+        baseline.as_ref(),
+        &args.report,
+        started,
+        Advice::WorkTree,
+    )
 }
 
 /// Loads the configuration and rules for `paths`, scans them, and returns the findings sorted.
@@ -42,8 +51,10 @@ pub(super) fn scan_paths(
     let mut output = if reads_stdin {
         source::stdin::scan(std::io::stdin().lock(), &scanner).context("reading standard input")?
     } else {
+        let command_line_excludes = PathAllowlist::from_command_line(&common.exclude)?;
         let options = WalkOptions {
             no_ignore: common.no_ignore,
+            no_require_git: common.no_require_git,
             threads: common
                 .setup
                 .threads
@@ -56,7 +67,12 @@ pub(super) fn scan_paths(
                 .filter_map(|p| p.canonicalize().ok())
                 .collect(),
         };
-        source::worktree::scan(paths, &options, &config.exclude, &scanner)?
+        source::worktree::scan(
+            paths,
+            &options,
+            &[&config.exclude, &command_line_excludes],
+            &scanner,
+        )?
     };
     sort_and_dedup(&mut output.findings);
     output.stats.skipped.sort();

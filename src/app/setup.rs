@@ -69,9 +69,12 @@ pub(super) fn load_rules_from(
     } else {
         &categories.skip_categories
     };
+    let min_severity = categories.min_severity.or(config.min_severity);
     definitions.retain(|(_, d)| {
         let category = d.category.unwrap_or(Category::Custom);
-        (only.is_empty() || only.contains(&category)) && !skip.contains(&category)
+        (only.is_empty() || only.contains(&category))
+            && !skip.contains(&category)
+            && min_severity.map_or(true, |min| d.severity >= min)
     });
     for (id, line) in config.allowlist.rule_ids() {
         if !definitions.iter().any(|(_, d)| d.id == id) {

@@ -1,7 +1,7 @@
 //! Command-line definitions (clap derive); nothing else.
 
 use crate::report::Format;
-use crate::rules::Category;
+use crate::rules::{Category, Severity};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -28,6 +28,8 @@ pub enum Command {
     PrePush(PrePushArgs),
     /// Install leakward as this repository's pre-commit (or pre-push) hook.
     InstallHook(InstallHookArgs),
+    /// Remove the hook `install-hook` wrote (and put back the one it replaced, if kept).
+    UninstallHook(UninstallHookArgs),
     /// CI mode: scan the commits of this pull request or push (GitHub Actions, GitLab CI),
     /// or the whole history elsewhere.
     Ci(CiArgs),
@@ -69,14 +71,27 @@ pub struct CategoryArgs {
     /// of the configuration.
     #[arg(long, value_delimiter = ',', value_parser = Category::parse, value_name = "CATEGORIES")]
     pub skip_categories: Vec<Category>,
+    /// Run only the rules of at least this severity (low, medium, high, critical). Replaces
+    /// `min_severity` of the configuration.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<Severity>,
 }
 
 /// Options of the commands that walk files: what to read, and the setup.
 #[derive(Debug, Args)]
 pub struct CommonScanArgs {
-    /// Also scan files that .gitignore and .ignore files exclude.
+    /// Also scan files that .gitignore and .ignore files exclude (files git tracks are
+    /// always scanned).
     #[arg(long)]
     pub no_ignore: bool,
+    /// Apply .gitignore files outside a git repository too (by default they apply only
+    /// inside one, as in ripgrep).
+    #[arg(long, conflicts_with = "no_ignore")]
+    pub no_require_git: bool,
+    /// Never read paths matching this glob (relative to the current directory; repeatable;
+    /// counted as excluded). Adds to `[scan] exclude`.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Skip files larger than this (bytes, or with a K, M or G suffix).
     #[arg(long, value_parser = parse_size)]
     pub max_file_size: Option<u64>,
@@ -103,6 +118,9 @@ pub struct ReportArgs {
     /// When to colour the text report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Exit 0 even when there are findings (report them, do not fail); errors still exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 /// Options of `leakward scan`.
@@ -125,7 +143,9 @@ pub struct HistoryArgs {
     /// The repository: a work tree, its .git directory, or a bare repository.
     #[arg(default_value = ".")]
     pub repo: PathBuf,
-    /// Only the commits in this range (`A..B`): the blobs they added.
+    /// Only the commits in this range (`A..B`: reachable from B and not from A; `A...B`:
+    /// from either but not both): the blobs they added. A single revision is an error: use
+    /// `--branch REV` for everything it reaches.
     #[arg(long)]
     pub range: Option<String>,
     /// Only commits from this date on (`YYYY-MM-DD` or RFC 3339).
@@ -193,6 +213,17 @@ pub struct InstallHookArgs {
     /// Replace a hook that leakward did not write (it is kept as `<hook>.leakward-backup`).
     #[arg(long)]
     pub force: bool,
+}
+
+/// Options of `leakward uninstall-hook`.
+#[derive(Debug, Args)]
+pub struct UninstallHookArgs {
+    /// The repository (default: the one containing the current directory).
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    /// Remove the pre-push hook instead of the pre-commit hook.
+    #[arg(long)]
+    pub pre_push: bool,
 }
 
 /// Options of `leakward ci`.

@@ -1,10 +1,11 @@
-//! Allowlists: path globs, regexes on the secret and stopwords, globally or per rule.
+//! Allowlists: path globs, regexes on the secret, stopwords, fingerprints and commits,
+//! globally or per rule.
 
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::{Regex, RegexBuilder};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -75,6 +76,38 @@ impl PathAllowlist {
         })
     }
 
+    /// Compiles globs given on the command line, relative to the current directory.
+    ///
+    /// # Errors
+    /// An invalid glob, named with the reason.
+    pub fn from_command_line(patterns: &[String]) -> Result<PathAllowlist> {
+        if patterns.is_empty() {
+            return Ok(PathAllowlist::none());
+        }
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            let glob = Glob::new(pattern).map_err(|e| Error::Usage {
+                message: format!("--exclude: invalid glob {pattern:?}: {}", e.kind()),
+            })?;
+            builder.add(glob);
+        }
+        let globs = builder.build().map_err(|e| Error::Usage {
+            message: format!("--exclude: {e}"),
+        })?;
+        let current_dir = std::env::current_dir()
+            .and_then(|cwd| cwd.canonicalize())
+            .map_err(|source| Error::Io {
+                path: PathBuf::from("."),
+                source,
+            })?;
+        Ok(PathAllowlist {
+            base: current_dir.clone(),
+            current_dir,
+            globs,
+            empty: false,
+        })
+    }
+
     /// Whether `path` (as walked: relative to the current directory, or absolute) matches.
     pub fn excludes(&self, path: &Path) -> bool {
         if self.empty {
@@ -94,13 +127,32 @@ impl PathAllowlist {
     }
 }
 
-/// One set of allowlist entries: paths, regexes on the secret, stopwords.
+/// One allowlist table as written, with the spans that errors point at.
+#[derive(Debug, Clone, Copy)]
+pub struct AllowlistEntries<'a> {
+    /// Path globs.
+    pub paths: &'a [Spanned<String>],
+    /// Regexes on the secret.
+    pub regexes: &'a [Spanned<String>],
+    /// Case-insensitive substrings of the secret.
+    pub stopwords: &'a [String],
+    /// Fingerprints of findings.
+    pub fingerprints: &'a [Spanned<String>],
+    /// Commit ids (or prefixes of 7+ hex digits) whose introductions are accepted.
+    pub commits: &'a [Spanned<String>],
+}
+
+/// One set of allowlist entries: paths, regexes on the secret, stopwords, fingerprints and
+/// commits.
 #[derive(Debug, Clone)]
 pub struct AllowlistParts {
     paths: PathAllowlist,
     regexes: Vec<Regex>,
     /// Lower-cased.
     stopwords: Vec<Vec<u8>>,
+    fingerprints: BTreeSet<String>,
+    /// Lower-case hex prefixes.
+    commits: Vec<String>,
 }
 
 impl Default for AllowlistParts {
@@ -109,6 +161,8 @@ impl Default for AllowlistParts {
             paths: PathAllowlist::none(),
             regexes: Vec::new(),
             stopwords: Vec::new(),
+            fingerprints: BTreeSet::new(),
+            commits: Vec::new(),
         }
     }
 }
@@ -122,12 +176,39 @@ impl AllowlistParts {
         base: &Path,
         config_path: &Path,
         config_text: &str,
-        paths: &[Spanned<String>],
-        regexes: &[Spanned<String>],
-        stopwords: &[String],
+        entries: AllowlistEntries<'_>,
     ) -> Result<AllowlistParts> {
-        let paths = PathAllowlist::new(base, paths, config_path, config_text)?;
-        let regexes = regexes
+        let invalid = |entry: &Spanned<String>, what: &str| Error::Config {
+            path: config_path.to_path_buf(),
+            message: format!(
+                "line {}: {what}: {:?}",
+                crate::lines::line_of(config_text, entry.span().start),
+                entry.get_ref()
+            ),
+        };
+        let is_hex = |text: &str| text.bytes().all(|b| b.is_ascii_hexdigit());
+        let mut fingerprints = BTreeSet::new();
+        for entry in entries.fingerprints {
+            let fingerprint = entry.get_ref().trim().to_ascii_lowercase();
+            if fingerprint.len() != 32 || !is_hex(&fingerprint) {
+                return Err(invalid(
+                    entry,
+                    "a fingerprint is 32 hex digits, as reports print it",
+                ));
+            }
+            fingerprints.insert(fingerprint);
+        }
+        let mut commits = Vec::new();
+        for entry in entries.commits {
+            let commit = entry.get_ref().trim().to_ascii_lowercase();
+            if !(7..=64).contains(&commit.len()) || !is_hex(&commit) {
+                return Err(invalid(entry, "a commit is 7 to 64 hex digits"));
+            }
+            commits.push(commit);
+        }
+        let paths = PathAllowlist::new(base, entries.paths, config_path, config_text)?;
+        let regexes = entries
+            .regexes
             .iter()
             .map(|r| {
                 RegexBuilder::new(r.get_ref())
@@ -143,7 +224,8 @@ impl AllowlistParts {
                     })
             })
             .collect::<Result<Vec<_>>>()?;
-        let stopwords = stopwords
+        let stopwords = entries
+            .stopwords
             .iter()
             .filter(|w| !w.is_empty())
             .map(|w| w.to_ascii_lowercase().into_bytes())
@@ -152,6 +234,8 @@ impl AllowlistParts {
             paths,
             regexes,
             stopwords,
+            fingerprints,
+            commits,
         })
     }
 
@@ -172,7 +256,16 @@ impl AllowlistParts {
         } else {
             self.paths.excludes(Path::new(&finding.path))
         };
-        path_matches || self.regexes.iter().any(|r| r.is_match(secret)) || self.has_stopword(secret)
+        let commit_matches = finding.provenance.as_ref().is_some_and(|p| {
+            self.commits
+                .iter()
+                .any(|prefix| p.commit.starts_with(prefix.as_str()))
+        });
+        path_matches
+            || commit_matches
+            || self.fingerprints.contains(finding.fingerprint.as_str())
+            || self.regexes.iter().any(|r| r.is_match(secret))
+            || self.has_stopword(secret)
     }
 }
 

@@ -5,7 +5,7 @@
 mod allowlist;
 mod baseline;
 
-pub use allowlist::{Allowlist, AllowlistParts, PathAllowlist};
+pub use allowlist::{Allowlist, AllowlistEntries, AllowlistParts, PathAllowlist};
 pub use baseline::{Baseline, BaselineEntry, BASELINE_VERSION};
 
 use crate::finding::Finding;

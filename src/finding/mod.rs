@@ -79,9 +79,8 @@ pub struct Finding {
     pub fingerprint: Fingerprint,
     /// Shannon entropy of the secret.
     pub entropy: f64,
-    /// The line around the secret with the secret redacted and control characters escaped;
-    /// `None` for binary files.
-    pub snippet: Option<String>,
+    /// The line around the secret, control characters escaped; `None` for binary files.
+    pub snippet: Option<Snippet>,
     /// The commit that introduced it, for findings from git history.
     pub provenance: Option<Provenance>,
     /// Whether `path` is relative to the git repository's root (history and staged scans)
@@ -89,6 +88,23 @@ pub struct Finding {
     pub path_in_repository: bool,
     /// An allow comment on the finding's line (or the secret's last line), if any.
     pub inline_allow: Option<InlineAllow>,
+}
+
+/// The text around a secret on its line, printable, cut to a few characters each side. The
+/// secret itself is not kept here: a report puts it in, redacted or (on request) in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// What precedes the secret (with `…` where the line was cut).
+    pub before: String,
+    /// What follows the secret (with `…` where the line was cut).
+    pub after: String,
+}
+
+impl Snippet {
+    /// The snippet with `secret` (as a report shows it) between its two sides.
+    pub fn with(&self, secret: &str) -> String {
+        format!("{}{secret}{}", self.before, self.after)
+    }
 }
 
 impl Finding {

@@ -2,6 +2,7 @@
 //! and step outputs. Secrets are always redacted here: logs and summaries are shared.
 
 use super::sanitize;
+use super::summary::{human_bytes, plural};
 use crate::finding::Finding;
 use crate::stats::ScanStats;
 use std::io::{self, Write};
@@ -54,10 +55,10 @@ pub fn write_summary(
     }
     writeln!(
         out,
-        "{} distinct blobs from {} commits ({} bytes); {} suppressed.",
-        stats.files_scanned,
-        stats.commits_scanned,
-        stats.bytes_scanned,
+        "{} from {} ({}); {} suppressed.",
+        plural(stats.files_scanned, "distinct blob"),
+        plural(stats.commits_scanned, "commit"),
+        human_bytes(stats.bytes_scanned),
         stats.suppressed.total()
     )?;
     for warning in &stats.warnings {
@@ -148,11 +149,29 @@ fn escape_property(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{cell, escape_property};
+    use super::{cell, escape_property, write_summary};
+    use crate::stats::ScanStats;
 
     #[test]
     fn escapes() {
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
         assert_eq!(cell("a|b`c"), "a\\|b'c");
+    }
+
+    #[test]
+    fn the_summary_counts_in_the_singular_and_plural() {
+        let summary = |blobs, commits| {
+            let stats = ScanStats {
+                files_scanned: blobs,
+                commits_scanned: commits,
+                bytes_scanned: 1500,
+                ..ScanStats::default()
+            };
+            let mut out = Vec::new();
+            write_summary(&mut out, &[], &stats).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert!(summary(1, 1).contains("1 distinct blob from 1 commit (1.5 KB)"));
+        assert!(summary(2, 3).contains("2 distinct blobs from 3 commits (1.5 KB)"));
     }
 }

@@ -27,7 +27,7 @@ pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
         "redacted": !options.show_secrets,
         "fingerprint": finding.fingerprint.as_str(),
         "entropy": (finding.entropy * 1000.0).round() / 1000.0,
-        "snippet": finding.snippet,
+        "snippet": finding.snippet.as_ref().map(|s| s.with(&shown_secret(finding, options))),
         "revoke": finding.rule.revoke,
     });
     if let Some(provenance) = &finding.provenance {
@@ -52,6 +52,7 @@ pub fn stats_value(stats: &ScanStats) -> Value {
         "scope": stats.scope,
         "files_scanned": stats.files_scanned,
         "commits_scanned": stats.commits_scanned,
+        "unreachable_blobs_read": stats.unreachable_blobs_read,
         "warnings": stats.warnings,
         "bytes_scanned": stats.bytes_scanned,
         "binary_files": stats.binary_files,

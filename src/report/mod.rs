@@ -32,6 +32,8 @@ pub struct ReportOptions {
     pub show_secrets: bool,
     /// Use ANSI colours (text format only).
     pub color: bool,
+    /// What the text report advises after its findings.
+    pub advice: advice::Advice,
 }
 
 /// Writes `findings` (already sorted) and `stats` in `format`.

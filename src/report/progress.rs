@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 /// How often the line is redrawn at most.
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
-/// Draws `leakward: blobs 1,234/5,000 (24%) · 56.7 MB/s` over itself on stderr.
+/// Draws `leakward: blobs read 1234/5000 (24%) · 56.7 MB/s` over itself on stderr. A
+/// whole-history scan reads every packed blob, reachable or not, so the summary's count of
+/// the history's blobs can be smaller; it then says how many were unreachable.
 #[derive(Debug)]
 pub struct ProgressLine {
     started: Instant,
@@ -57,7 +59,7 @@ pub fn progress_text(done: u64, total: u64, bytes: u64, elapsed: Duration) -> St
     let percent = (done * 100).checked_div(total).unwrap_or(100);
     let seconds = elapsed.as_secs_f64().max(1e-3);
     format!(
-        "leakward: blobs {done}/{total} ({percent}%) · {:.1} MB/s",
+        "leakward: blobs read {done}/{total} ({percent}%) · {:.1} MB/s",
         bytes as f64 / 1e6 / seconds
     )
 }
@@ -70,11 +72,11 @@ mod tests {
     fn text() {
         assert_eq!(
             progress_text(250, 1000, 5_000_000, Duration::from_secs(2)),
-            "leakward: blobs 250/1000 (25%) · 2.5 MB/s"
+            "leakward: blobs read 250/1000 (25%) · 2.5 MB/s"
         );
         assert_eq!(
             progress_text(0, 0, 0, Duration::ZERO),
-            "leakward: blobs 0/0 (100%) · 0.0 MB/s"
+            "leakward: blobs read 0/0 (100%) · 0.0 MB/s"
         );
     }
 }

@@ -45,11 +45,19 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io
         line += &format!(" ({})", by_severity.join(", "));
     }
     let what = if stats.commits_scanned > 0 {
-        format!(
+        let mut what = format!(
             "{} from {}",
             plural(stats.files_scanned, "distinct blob"),
             plural(stats.commits_scanned, "commit")
-        )
+        );
+        if stats.unreachable_blobs_read > 0 {
+            // The progress line counted these too: say why its total was larger.
+            what += &format!(
+                " (and read {} in the packs that no commit reaches)",
+                plural(stats.unreachable_blobs_read, "blob")
+            );
+        }
+        what
     } else {
         plural(stats.files_scanned, "file")
     };
@@ -75,7 +83,10 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io
         line += &format!("; {} suppressed ({})", suppressed.total(), parts.join(", "));
     }
     if stats.files_excluded > 0 {
-        line += &format!("; {} excluded by [scan] exclude", stats.files_excluded);
+        line += &format!(
+            "; {} excluded by --exclude or [scan] exclude",
+            stats.files_excluded
+        );
     }
     writeln!(out, "{line}")?;
     if !stats.baseline_unmatched.is_empty() {
@@ -89,7 +100,8 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io
     Ok(())
 }
 
-fn plural(n: u64, noun: &str) -> String {
+/// `1 commit`, `2 commits`: a count with its noun, in the singular when it is one.
+pub fn plural(n: u64, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {

@@ -35,10 +35,20 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
             finding.rule.id,
             finding.rule.severity.as_str(),
         )?;
-        let secret = shown_secret(finding, options);
+        let multi_line = finding.secret.expose().contains(&b'\n');
         match &finding.snippet {
-            Some(snippet) if !options.show_secrets => writeln!(out, "    {snippet}")?,
-            Some(_) | None => writeln!(out, "    secret: {secret}")?,
+            // A multi-line secret (a PEM key) shown in full goes on its own lines.
+            _ if options.show_secrets && multi_line => {
+                writeln!(out, "    secret:")?;
+                let text = String::from_utf8_lossy(finding.secret.expose());
+                for line in text.lines() {
+                    writeln!(out, "      {}", sanitize(line.as_bytes()))?;
+                }
+            }
+            Some(snippet) => {
+                writeln!(out, "    {}", snippet.with(&shown_secret(finding, options)))?
+            }
+            None => writeln!(out, "    secret: {}", shown_secret(finding, options))?,
         }
         if let Some(p) = &finding.provenance {
             let short = p.commit.get(..12).unwrap_or(&p.commit);
@@ -66,13 +76,8 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
         )?;
         writeln!(out)?;
     }
-    if !findings.is_empty() {
-        writeln!(
-            out,
-            "Revoke each key at the page shown and issue a new one: a committed key stays in every clone.\n\
-             Then keep the new key out of code (an environment variable or a secrets manager).\n\
-             A false alarm? Add `leakward:allow` on its line, or its path under [allowlist] paths in .leakward.toml."
-        )?;
+    if let Some(closing) = options.advice.closing().filter(|_| !findings.is_empty()) {
+        writeln!(out, "{closing}")?;
     }
     Ok(())
 }

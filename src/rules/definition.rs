@@ -78,7 +78,19 @@ pub const DEFAULT_LOOKBEHIND: usize = 256;
 pub const MAX_WINDOW: usize = 16 * 1024;
 
 /// How bad a leak of a credential is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Identifiers that are useless alone.

@@ -7,6 +7,7 @@ pub mod push;
 pub mod refs;
 pub mod staged;
 pub mod stdin;
+pub mod tracked;
 pub mod worktree;
 
 pub use crate::paths::{display_path, lexical_normalize};

@@ -1,14 +1,15 @@
 //! Files and directories on disk, walked in parallel the way ripgrep does: each walker thread
 //! reads a file and scans it at once, with no central queue of file contents.
 
-use super::{display_path, SourceOutput};
+use super::{display_path, tracked, SourceOutput};
 use crate::blob::scan_reader;
 use crate::error::{Error, Result};
 use crate::filter::PathAllowlist;
 use crate::scan::Scanner;
 use crate::stats::{SkipReason, Skipped};
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
-use std::fs::File;
+use std::collections::HashSet;
+use std::fs::{File, FileType};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -17,25 +18,30 @@ use std::sync::Mutex;
 pub struct WalkOptions {
     /// Scan files that `.gitignore` and `.ignore` files exclude.
     pub no_ignore: bool,
+    /// Apply `.gitignore` files outside a git repository too (by default, as in ripgrep,
+    /// they apply only inside one).
+    pub no_require_git: bool,
     /// Walker threads (each reads and scans).
     pub threads: usize,
     /// Files larger than this are skipped (and counted).
     pub max_file_size: Option<u64>,
     /// Files never read, by canonical path (leakward's own configuration, whose custom rules
-    /// carry example keys); counted as excluded.
+    /// carry example keys); not counted: the user did not ask for it.
     pub skip_files: Vec<PathBuf>,
 }
 
 /// Scans every file under `roots` (files or directories).
 ///
 /// Hidden files (`.env`, `.npmrc`, `.github/`) are scanned; `.git` directories are not.
+/// Files git tracks are scanned even when an ignore rule names them (force-added files are
+/// pushed with the repository). Paths any of `excludes` matches are never read (counted).
 ///
 /// # Errors
 /// A root that does not exist. Files that cannot be read are skipped and counted instead.
 pub fn scan(
     roots: &[PathBuf],
     options: &WalkOptions,
-    allowlist: &PathAllowlist,
+    excludes: &[&PathAllowlist],
     scanner: &Scanner<'_>,
 ) -> Result<SourceOutput> {
     for root in roots {
@@ -60,52 +66,98 @@ pub fn scan(
         .git_global(!options.no_ignore)
         .git_exclude(!options.no_ignore)
         .parents(!options.no_ignore)
+        .require_git(!options.no_require_git)
         .follow_links(false)
         .threads(options.threads.max(1))
         .filter_entry(|entry| {
             !(entry.file_name() == ".git" && entry.file_type().is_some_and(|t| t.is_dir()))
         });
 
-    let shared = Mutex::new(SourceOutput::default());
+    // Tracked files an ignore rule hid from the walk are found by comparing the index with
+    // the walked paths, so those are noted (by canonical path) unless nothing is ignored.
+    let track_walked = !options.no_ignore;
+    let canonical_roots: Vec<(PathBuf, PathBuf)> = roots
+        .iter()
+        .filter_map(|root| Some((root.clone(), root.canonicalize().ok()?)))
+        .collect();
+    let shared = Mutex::new((SourceOutput::default(), HashSet::new()));
     let mut visitors = VisitorBuilder {
         shared: &shared,
         options,
-        allowlist,
+        excludes,
         scanner,
+        roots: track_walked.then_some(canonical_roots.as_slice()),
     };
     builder.build_parallel().visit(&mut visitors);
+    let (output, walked) = shared
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let shared = Mutex::new((output, HashSet::new()));
+    if track_walked {
+        let mut visitor = VisitorBuilder {
+            shared: &shared,
+            options,
+            excludes,
+            scanner,
+            roots: None,
+        }
+        .visitor();
+        for root in roots {
+            for path in tracked::missed_by_walk(root, &walked) {
+                if let Ok(metadata) = std::fs::symlink_metadata(&path) {
+                    visitor.visit_path(&path, metadata.file_type());
+                }
+            }
+        }
+    }
     Ok(shared
         .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()))
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .0)
 }
 
+/// What the walker threads share: the findings and stats, and the canonical paths walked.
+type Shared = Mutex<(SourceOutput, HashSet<PathBuf>)>;
+
 struct VisitorBuilder<'a, 'r> {
-    shared: &'a Mutex<SourceOutput>,
+    shared: &'a Shared,
     options: &'a WalkOptions,
-    allowlist: &'a PathAllowlist,
+    excludes: &'a [&'a PathAllowlist],
     scanner: &'a Scanner<'r>,
+    /// The roots as given and canonical, when walked paths must be noted.
+    roots: Option<&'a [(PathBuf, PathBuf)]>,
+}
+
+impl<'a, 'r> VisitorBuilder<'a, 'r> {
+    fn visitor(&self) -> FileVisitor<'a, 'r> {
+        FileVisitor {
+            shared: self.shared,
+            options: self.options,
+            excludes: self.excludes,
+            scanner: self.scanner,
+            roots: self.roots,
+            local: SourceOutput::default(),
+            walked: HashSet::new(),
+            buffer: Vec::new(),
+        }
+    }
 }
 
 impl<'s, 'a: 's, 'r: 's> ParallelVisitorBuilder<'s> for VisitorBuilder<'a, 'r> {
     fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
-        Box::new(FileVisitor {
-            shared: self.shared,
-            options: self.options,
-            allowlist: self.allowlist,
-            scanner: self.scanner,
-            local: SourceOutput::default(),
-            buffer: Vec::new(),
-        })
+        Box::new(self.visitor())
     }
 }
 
 /// One walker thread: scans the files it is handed and keeps its results until it ends.
 struct FileVisitor<'a, 'r> {
-    shared: &'a Mutex<SourceOutput>,
+    shared: &'a Shared,
     options: &'a WalkOptions,
-    allowlist: &'a PathAllowlist,
+    excludes: &'a [&'a PathAllowlist],
     scanner: &'a Scanner<'r>,
+    roots: Option<&'a [(PathBuf, PathBuf)]>,
     local: SourceOutput,
+    walked: HashSet<PathBuf>,
     buffer: Vec<u8>,
 }
 
@@ -131,8 +183,24 @@ impl FileVisitor<'_, '_> {
         if file_type.is_dir() {
             return;
         }
-        let path = entry.path();
-        if self.allowlist.excludes(path) || self.is_skipped_file(path) {
+        if let Some(roots) = self.roots {
+            let path = entry.path();
+            if let Some(canonical) = roots
+                .iter()
+                .find_map(|(given, canonical)| Some(canonical.join(path.strip_prefix(given).ok()?)))
+            {
+                self.walked.insert(canonical);
+            }
+        }
+        self.visit_path(entry.path(), file_type);
+    }
+
+    /// Scans the file at `path` (not a directory), or counts why it is not scanned.
+    fn visit_path(&mut self, path: &Path, file_type: FileType) {
+        if self.is_skipped_file(path) {
+            return; // leakward's own configuration: not the user's exclusion, not counted
+        }
+        if self.excludes.iter().any(|exclude| exclude.excludes(path)) {
             self.local.stats.files_excluded += 1;
             return;
         }
@@ -196,12 +264,14 @@ impl FileVisitor<'_, '_> {
 impl Drop for FileVisitor<'_, '_> {
     fn drop(&mut self) {
         let local = std::mem::take(&mut self.local);
+        let walked = std::mem::take(&mut self.walked);
         let mut shared = self
             .shared
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        shared.findings.extend(local.findings);
-        shared.stats.merge(local.stats);
+        shared.0.findings.extend(local.findings);
+        shared.0.stats.merge(local.stats);
+        shared.1.extend(walked);
     }
 }
 

@@ -114,11 +114,13 @@ pub(super) fn settle_packed(
 ) -> Result<(Vec<BlobFindings>, Vec<usize>), String> {
     let mut matched = Vec::new();
     let mut rest = Vec::new();
+    let mut reached = 0u64;
     for (index, id) in history.blobs.iter().enumerate() {
         let Some(place) = packed.place_of(id) else {
             rest.push(index);
             continue;
         };
+        reached += 1;
         if let Some(error) = ahead.failures.remove(&place) {
             let message = format!(
                 "cannot read blob {id}{}: {error}",
@@ -138,6 +140,7 @@ pub(super) fn settle_packed(
             matched.push((index_u32(index)?, findings));
         }
     }
+    output.stats.unreachable_blobs_read = (packed.ids.len() as u64).saturating_sub(reached);
     Ok((matched, rest))
 }
 

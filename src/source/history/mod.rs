@@ -76,8 +76,8 @@ impl std::fmt::Debug for ProgressSink {
 /// What part of the history to scan.
 #[derive(Debug, Clone, Default)]
 pub struct HistoryOptions {
-    /// A revision range, `A..B` (commits reachable from `B` and not from `A`), `A...B`
-    /// (either side but not both), or a single revision (everything reachable from it).
+    /// A revision range, `A..B` (commits reachable from `B` and not from `A`) or `A...B`
+    /// (either side but not both). A single revision is an error (that is `branch`).
     pub range: Option<String>,
     /// Only commits whose committer date is at or after this: `YYYY-MM-DD` (UTC midnight) or
     /// RFC 3339 (`2026-01-02T03:04:05Z`, `2026-01-02T03:04:05+02:00`).
@@ -143,6 +143,9 @@ pub fn scan(
     let repo = Repository::discover(repo_path)
         .map_err(|e| fail(format!("not a git repository: {}", e.message())))?;
     let git_dir = repo.path().to_path_buf();
+    // An object that cannot be read stops the scan: say how to go on.
+    let partial = is_partial_clone(&repo);
+    let fail_reading = |message: String| fail(with_read_hint(message, partial));
     let since = options
         .since
         .as_deref()
@@ -201,10 +204,10 @@ pub fn scan(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (history, ahead)
     });
-    let history = history.map_err(fail)?;
+    let history = history.map_err(fail_reading)?;
     output.stats.commits_scanned = history.commits_included;
 
-    let ahead = ahead.map_err(fail)?;
+    let ahead = ahead.map_err(fail_reading)?;
     // The blobs left are counted on from those scanned ahead, so progress never goes back.
     let progress_so_far = (packed.ids.len() as u64, ahead.bytes);
     let (mut matched, rest) = blobs::settle_packed(
@@ -215,7 +218,7 @@ pub fn scan(
         &mut output,
         &mut warnings,
     )
-    .map_err(fail)?;
+    .map_err(fail_reading)?;
     let rest_options = HistoryOptions {
         progress: options
             .progress
@@ -233,14 +236,46 @@ pub fn scan(
             &mut output,
             &mut warnings,
         )
-        .map_err(fail)?,
+        .map_err(fail_reading)?,
     );
-    output.findings = attribution::attribute(&repo, &history, matched).map_err(fail)?;
+    output.findings = attribution::attribute(&repo, &history, matched).map_err(fail_reading)?;
 
     warnings.sort();
     warnings.dedup();
     output.stats.warnings.extend(warnings);
     Ok(output)
+}
+
+/// Whether `repo` is a partial clone (`git clone --filter=…`): objects it lacks by design
+/// can be fetched from its promisor remote.
+fn is_partial_clone(repo: &Repository) -> bool {
+    let promisor_pack = std::fs::read_dir(repo.path().join("objects/pack"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|entry| entry.path().extension().is_some_and(|e| e == "promisor"))
+        })
+        .unwrap_or(false);
+    promisor_pack
+        || repo
+            .config()
+            .and_then(|config| config.get_string("extensions.partialclone"))
+            .is_ok()
+}
+
+/// `message` about an object that cannot be read, with what the user can do about it.
+fn with_read_hint(message: String, partial_clone: bool) -> String {
+    if !message.starts_with("cannot read") {
+        return message;
+    }
+    let mut hint =
+        format!("{message}\n  --keep-going scans everything else and lists what could not be read");
+    if partial_clone {
+        hint += "\n  this is a partial clone, which lacks objects by design: fetch them \
+                 (`git config --unset remote.origin.partialclonefilter`, then \
+                 `git fetch --refetch origin`) for a complete scan";
+    }
+    hint
 }
 
 /// Bytes of a pack file mapped at a time, and in all (libgit2's defaults are 1 GiB and

@@ -89,8 +89,11 @@ pub(super) fn push_range(
         if let Some(from) = from {
             revwalk.hide(from).map_err(invalid)?;
         }
-    } else if let Some(single) = from {
-        revwalk.push(single).map_err(invalid)?;
+    } else {
+        return Err(format!(
+            "invalid range `{range}`: a range is `A..B` (reachable from B, not from A) or \
+             `A...B`; to scan everything `{range}` reaches, use --branch {range}"
+        ));
     }
     Ok(())
 }
