@@ -5,10 +5,11 @@
 //! numbers and snippets work the same everywhere.
 
 use crate::finding::{Finding, Fingerprint, InlineAllow, RuleSummary, Secret, Snippet};
-use crate::lines::{count_chars, LineIndex};
+use crate::lines::{count_chars, LineIndex, Positions};
 use crate::printable::sanitize;
 use crate::rules::MAX_WINDOW;
 use crate::scan::{Match, Scanner};
+use std::collections::HashMap;
 use std::io::{self, Read};
 
 /// Bytes scanned per chunk of a large blob; memory per thread stays near this.
@@ -200,18 +201,25 @@ fn place(
     index: LineIndex,
     out: &mut Vec<Finding>,
 ) {
+    // Matches come in order of position: columns are counted on from the previous match,
+    // and each line is searched for an allow comment once, however many matches it holds.
+    let mut positions = Positions::new(&index, buffer);
+    let mut allows: HashMap<usize, Option<InlineAllow>> = HashMap::new();
     for found in matches {
         let rule = scanner.rules().rule(found.rule);
         let bytes = &buffer[found.start..found.end];
         let secret = Secret::new(bytes.to_vec(), rule.prefix_len(bytes));
-        let start = index.position(buffer, found.start);
-        let end = index.position(buffer, found.end);
+        let start = positions.at(found.start);
+        let end = positions.at(found.end);
         let snippet = (!binary).then(|| snippet(buffer, &index, found.start, found.end));
         let inline_allow = [found.start, found.end.saturating_sub(1).max(found.start)]
             .iter()
             .find_map(|&at| {
                 let (line_start, line_end) = index.line_bounds(buffer, at);
-                InlineAllow::find(&buffer[line_start..line_end])
+                allows
+                    .entry(line_start)
+                    .or_insert_with(|| InlineAllow::find(&buffer[line_start..line_end]))
+                    .clone()
             });
         out.push(Finding {
             fingerprint: Fingerprint::of(&rule.id, bytes),

@@ -78,6 +78,49 @@ impl LineIndex {
     }
 }
 
+/// Positions of a buffer's offsets asked for in increasing order, each counted on from the
+/// one before when it is on the same line: many findings on one long line (a minified file)
+/// cost the line's length once, not once per finding.
+#[derive(Debug)]
+pub struct Positions<'a> {
+    index: &'a LineIndex,
+    buffer: &'a [u8],
+    /// The last offset asked for, its line in the buffer and its position.
+    last: Option<(usize, usize, Position)>,
+}
+
+impl<'a> Positions<'a> {
+    /// Positions in `buffer`, which `index` was built on.
+    pub fn new(index: &'a LineIndex, buffer: &'a [u8]) -> Positions<'a> {
+        Positions {
+            index,
+            buffer,
+            last: None,
+        }
+    }
+
+    /// The position of byte `offset`; the same as [`LineIndex::position`].
+    pub fn at(&mut self, offset: usize) -> Position {
+        let line_in_buffer = self
+            .index
+            .line_starts
+            .partition_point(|&start| start <= offset);
+        let position = match self.last {
+            Some((last_offset, last_line, last))
+                if last_line == line_in_buffer && last_offset <= offset =>
+            {
+                Position {
+                    line: last.line,
+                    column: last.column + count_chars(&self.buffer[last_offset..offset]),
+                }
+            }
+            _ => self.index.position(self.buffer, offset),
+        };
+        self.last = Some((offset, line_in_buffer, position));
+        position
+    }
+}
+
 /// Counts characters: every byte that does not continue a UTF-8 sequence.
 pub fn count_chars(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
@@ -105,6 +148,28 @@ mod tests {
         // 'é' is two bytes but one column.
         assert_eq!(index.position(text, 10), Position { line: 3, column: 3 });
         assert_eq!(index.line_bounds(text, 4), (3, 5));
+    }
+
+    #[test]
+    fn positions_counted_on_agree_with_positions_counted_afresh() {
+        let text = "aé b\r\nc dé\né\n\nxyz é q".as_bytes();
+        let index = LineIndex::for_chunk(text, 3, 2);
+        let offsets: Vec<usize> = (0..=text.len()).collect();
+        // In order, out of order, and repeated.
+        for order in [
+            offsets.clone(),
+            offsets.iter().rev().copied().collect(),
+            vec![5, 5, 2, 9, 9, 1],
+        ] {
+            let mut positions = Positions::new(&index, text);
+            for offset in order {
+                assert_eq!(
+                    positions.at(offset),
+                    index.position(text, offset),
+                    "{offset}"
+                );
+            }
+        }
     }
 
     #[test]
