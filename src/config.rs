@@ -76,7 +76,7 @@ pub struct ScanConfig {
     /// Globs, relative to the configuration file's directory, of paths never read.
     #[serde(default)]
     pub exclude: Vec<Spanned<String>>,
-    /// Scanning threads.
+    /// Scanning threads; 0 means one per CPU, as on the command line.
     pub threads: Option<usize>,
 }
 
@@ -212,12 +212,6 @@ impl LoadedConfig {
                     .map_err(|e| fail(setting.span(), format!("scan.max_file_size: {e}")))?,
             }),
         };
-        if config.scan.threads == Some(0) {
-            return Err(Error::Config {
-                path: path.to_path_buf(),
-                message: "scan.threads must be at least 1".into(),
-            });
-        }
 
         let global = AllowlistParts::compile(
             base,

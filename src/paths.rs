@@ -16,8 +16,16 @@ pub fn lexical_normalize(path: &std::path::Path) -> std::path::PathBuf {
 }
 
 /// Formats a path for reports: lossy UTF-8, `/` separators, no leading `./`.
+///
+/// Only where `\` separates paths (Windows) does it become `/`; elsewhere a backslash is
+/// part of a file name (`a\b.env` is one file, not `a/b.env`).
 pub fn display_path(path: &std::path::Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
+    let text = path.to_string_lossy();
+    let text = if std::path::MAIN_SEPARATOR == '\\' {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    };
     let mut trimmed = text.as_str();
     while let Some(rest) = trimmed.strip_prefix("./") {
         trimmed = rest;
@@ -26,5 +34,19 @@ pub fn display_path(path: &std::path::Path) -> String {
         ".".to_string()
     } else {
         trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn display_keeps_a_backslash_in_a_name_where_it_is_no_separator() {
+        assert_eq!(display_path(Path::new("./a/b.env")), "a/b.env");
+        assert_eq!(display_path(Path::new(".")), ".");
+        #[cfg(unix)]
+        assert_eq!(display_path(Path::new("./a\\b.env")), "a\\b.env");
     }
 }

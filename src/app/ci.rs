@@ -1,6 +1,6 @@
 //! `leakward ci`: the commits of this CI run, with GitHub's annotations, summary and outputs.
 
-use super::finish::{finish, load_baseline};
+use super::finish::{check_writable, finish, load_baseline};
 use super::history::scan_history_with;
 use crate::ci;
 use crate::cli::CiArgs;
@@ -19,6 +19,9 @@ use std::time::Instant;
 pub(super) fn ci(args: CiArgs) -> Result<i32> {
     let started = Instant::now();
     let baseline = load_baseline(&args.report)?;
+    if let Some(sarif) = &args.sarif {
+        check_writable(sarif)?;
+    }
     let env = |name: &str| std::env::var(name).ok();
     let plan = ci::detect(&env)?;
     let repo = Repo::discover(&args.repo)?;

@@ -30,9 +30,33 @@ pub(super) fn finish_report(
     finish(output, config, baseline, args, started, advice, &no_extras)
 }
 
-/// The `--baseline` file, if one was given.
+/// Checks the report options before anything is scanned: the `--baseline` file is read
+/// (and returned), and the `-o` file's directory must exist, so that a long scan never ends
+/// in an error it could have given at once.
 pub(super) fn load_baseline(args: &ReportArgs) -> Result<Option<Baseline>> {
+    if let Some(path) = &args.output {
+        check_writable(path)?;
+    }
     Ok(args.baseline.as_deref().map(Baseline::load).transpose()?)
+}
+
+/// Fails at once when `path` cannot be created: its directory is missing or is a file.
+pub(super) fn check_writable(path: &Path) -> Result<()> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !directory.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: the directory {} does not exist",
+            path.display(),
+            directory.display()
+        );
+    }
+    if path.is_dir() {
+        anyhow::bail!("cannot write {}: it is a directory", path.display());
+    }
+    Ok(())
 }
 
 /// Filters the findings, writes the report and the stderr summary, and picks the exit code.
@@ -115,9 +139,27 @@ pub(super) fn open_output(path: Option<&Path>) -> Result<(Box<dyn Write>, String
     })
 }
 
-pub(super) fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
+/// The scanning threads to start: `--threads` over `[scan] threads`, 0 or neither meaning
+/// one per CPU, and never more than [`MAX_THREADS_PER_CPU`] per CPU (threads beyond the CPUs
+/// only wait, and starting thousands took seconds), with a warning when capped.
+pub(super) fn thread_count(command_line: Option<usize>, config: Option<usize>) -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    let requested = match command_line.or(config) {
+        None | Some(0) => cpus,
+        Some(n) => n,
+    };
+    let cap = cpus * MAX_THREADS_PER_CPU;
+    if requested > cap {
+        eprintln!(
+            "leakward: warning: {requested} threads asked for; using {cap} ({MAX_THREADS_PER_CPU} per CPU)"
+        );
+        return cap;
+    }
+    requested
 }
+
+/// The most scanning threads per CPU `--threads` can start.
+pub(super) const MAX_THREADS_PER_CPU: usize = 8;
 
 pub(super) fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     match choice {

@@ -1,6 +1,6 @@
 //! `leakward git`: the commits of a repository's history.
 
-use super::finish::{default_threads, finish_report, load_baseline, sort_and_dedup};
+use super::finish::{finish_report, load_baseline, sort_and_dedup, thread_count};
 use super::setup::{load_config, load_rules};
 use crate::cli::{GitArgs, HistoryArgs, SetupArgs};
 use crate::config::LoadedConfig;
@@ -52,10 +52,7 @@ pub(super) fn scan_history_with(
     let rules = load_rules(setup, &config)?;
     let scanner = Scanner::new(&rules);
     let options = HistoryOptions {
-        threads: setup
-            .threads
-            .or(config.threads)
-            .unwrap_or_else(default_threads),
+        threads: thread_count(setup.threads, config.threads),
         ..options
     };
     let progress = std::io::stderr()

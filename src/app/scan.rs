@@ -1,6 +1,6 @@
 //! `leakward scan`: files, directories and standard input.
 
-use super::finish::{default_threads, finish_report, load_baseline, sort_and_dedup};
+use super::finish::{finish_report, load_baseline, sort_and_dedup, thread_count};
 use super::setup::{load_config, load_rules};
 use crate::cli::{CommonScanArgs, ScanArgs};
 use crate::config::LoadedConfig;
@@ -55,11 +55,7 @@ pub(super) fn scan_paths(
         let options = WalkOptions {
             no_ignore: common.no_ignore,
             no_require_git: common.no_require_git,
-            threads: common
-                .setup
-                .threads
-                .or(config.threads)
-                .unwrap_or_else(default_threads),
+            threads: thread_count(common.setup.threads, config.threads),
             max_file_size: common.max_file_size.or(config.max_file_size),
             skip_files: config
                 .path

@@ -42,7 +42,8 @@ pub enum Command {
 /// Options of every scanning command: threads, configuration and rules.
 #[derive(Debug, Args)]
 pub struct SetupArgs {
-    /// Scanning threads (default: `[scan] threads`, or the number of CPUs).
+    /// Scanning threads (default: `[scan] threads`, or the number of CPUs; 0 means the
+    /// number of CPUs; at most 8 per CPU).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
     /// Configuration file (default: .leakward.toml at the root of the scanned repository).

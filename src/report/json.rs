@@ -1,6 +1,6 @@
 //! The JSON document and JSON Lines reports.
 
-use super::{shown_secret, ReportOptions};
+use super::{sanitize, shown_secret, ReportOptions};
 use crate::finding::Finding;
 use crate::stats::ScanStats;
 use serde_json::{json, Value};
@@ -18,7 +18,7 @@ pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
         "category": finding.rule.category.as_str(),
         "severity": finding.rule.severity.as_str(),
         "confidence": finding.rule.confidence.as_str(),
-        "path": finding.path,
+        "path": printable(&finding.path),
         "line": finding.line,
         "column": finding.column,
         "end_line": finding.end_line,
@@ -32,13 +32,20 @@ pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
     });
     if let Some(provenance) = &finding.provenance {
         value["commit"] = json!(provenance.commit);
-        value["author_name"] = json!(provenance.author_name);
-        value["author_email"] = json!(provenance.author_email);
+        value["author_name"] = json!(printable(&provenance.author_name));
+        value["author_email"] = json!(printable(&provenance.author_email));
         value["date"] = json!(provenance.date);
-        value["commit_summary"] = json!(provenance.summary);
+        value["commit_summary"] = json!(printable(&provenance.summary));
         value["other_occurrences"] = json!(provenance.other_occurrences);
     }
     value
+}
+
+/// Text that came from scanned input (a file name, a commit message), escaped as the text
+/// report escapes it: JSON would pass C1 control characters and bidirectional overrides
+/// through to whatever displays the report.
+fn printable(text: &str) -> String {
+    sanitize(text.as_bytes())
 }
 
 /// The run statistics as a JSON object.
@@ -46,14 +53,14 @@ pub fn stats_value(stats: &ScanStats) -> Value {
     let skipped: Vec<Value> = stats
         .skipped
         .iter()
-        .map(|s| json!({ "path": s.path, "kind": s.reason.kind(), "reason": s.reason.to_string() }))
+        .map(|s| json!({ "path": printable(&s.path), "kind": s.reason.kind(), "reason": printable(&s.reason.to_string()) }))
         .collect();
     json!({
         "scope": stats.scope,
         "files_scanned": stats.files_scanned,
         "commits_scanned": stats.commits_scanned,
         "unreachable_blobs_read": stats.unreachable_blobs_read,
-        "warnings": stats.warnings,
+        "warnings": stats.warnings.iter().map(|w| printable(w)).collect::<Vec<_>>(),
         "bytes_scanned": stats.bytes_scanned,
         "binary_files": stats.binary_files,
         "files_excluded": stats.files_excluded,
@@ -65,7 +72,7 @@ pub fn stats_value(stats: &ScanStats) -> Value {
             "baseline": stats.suppressed.baseline,
         },
         "baseline_unmatched": stats.baseline_unmatched.iter().map(|e| json!({
-            "fingerprint": e.fingerprint, "rule_id": e.rule_id, "path": e.path, "line": e.line,
+            "fingerprint": e.fingerprint, "rule_id": e.rule_id, "path": printable(&e.path), "line": e.line,
         })).collect::<Vec<_>>(),
         "duration_ms": stats.duration.as_millis() as u64,
     })

@@ -270,6 +270,35 @@ pub fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
     }
 }
 
+/// The most states [`estimated_program_size`] allows a pattern: far above any built-in rule
+/// and far below what would take seconds and gigabytes to compile (a configuration is input
+/// an attacker can write, in a pull request that CI scans).
+const MAX_PROGRAM_SIZE: u64 = 1_000_000;
+
+/// An upper estimate of the states a pattern compiles to, from its syntax tree alone and
+/// without compiling it: a repetition multiplies its body by its largest count (or by one
+/// more than its smallest, when unbounded), everything else adds up.
+fn estimated_program_size(hir: &regex_syntax::hir::Hir) -> u64 {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(literal) => literal.0.len() as u64,
+        HirKind::Class(Class::Bytes(class)) => class.ranges().len() as u64,
+        HirKind::Class(Class::Unicode(class)) => class.ranges().len() as u64 * 4,
+        HirKind::Repetition(repetition) => {
+            let count = u64::from(repetition.max.unwrap_or(repetition.min.saturating_add(1)));
+            count
+                .max(1)
+                .saturating_mul(estimated_program_size(&repetition.sub))
+        }
+        HirKind::Capture(capture) => estimated_program_size(&capture.sub).saturating_add(2),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts
+            .iter()
+            .map(estimated_program_size)
+            .fold(1, u64::saturating_add),
+    }
+}
+
 fn compile_rule(file: String, d: RuleDefinition) -> Result<Rule> {
     let fail = |message: String| Error::Rule {
         file: file.clone(),
@@ -319,6 +348,13 @@ fn compile_rule(file: String, d: RuleDefinition) -> Result<Rule> {
         .build()
         .parse(&d.pattern)
         .map_err(|e| fail(format!("invalid pattern: {e}")))?;
+    let size = estimated_program_size(&syntax);
+    if size > MAX_PROGRAM_SIZE {
+        return Err(fail(format!(
+            "pattern too large: it would compile to about {size} states (at most \
+             {MAX_PROGRAM_SIZE}); bound its repetitions"
+        )));
+    }
     if syntax.properties().explicit_captures_len() < 1 {
         return Err(fail(
             "pattern needs a capture group: group 1 is the secret".into(),
@@ -366,6 +402,53 @@ mod tests {
             .map(|d| ("acme.toml".to_string(), d))
             .collect();
         RuleSet::compile(definitions)
+    }
+
+    #[test]
+    fn huge_patterns_are_refused_before_compiling() {
+        for pattern in [
+            "(acme_(?:[a-z0-9]{1000}){1000})",
+            "(acme_(?:(?:[a-z]{100}){100}){100})",
+            "(acme_[a-z]{1000000})",
+        ] {
+            let started = std::time::Instant::now();
+            let file = format!(
+                "[[rule]]\nid = \"acme-token\"\nname = \"Acme\"\nprovider = \"Acme\"\n\
+                 keywords = [\"acme_\"]\npattern = '{pattern}'\nseverity = \"low\"\n\
+                 revoke = \"https://acme.invalid/\"\n"
+            );
+            let definitions = parse_rule_file("acme.toml", &file)
+                .unwrap()
+                .into_iter()
+                .map(|d| ("acme.toml".to_string(), d))
+                .collect();
+            let error = RuleSet::compile(definitions).unwrap_err().to_string();
+            assert!(error.contains("pattern too large"), "{pattern}: {error}");
+            // Refused from the syntax tree: no compilation, so well under a second even
+            // in a debug build on a busy machine.
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "{pattern}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_builtin_pattern_is_well_under_the_size_estimate_limit() {
+        for (file, definition) in builtin_definitions().unwrap() {
+            let hir = regex_syntax::ParserBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .build()
+                .parse(&definition.pattern)
+                .unwrap();
+            let size = estimated_program_size(&hir);
+            assert!(
+                size * 4 < MAX_PROGRAM_SIZE,
+                "{file}: {}: {size}",
+                definition.id
+            );
+        }
     }
 
     #[test]

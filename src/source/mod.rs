@@ -23,3 +23,12 @@ pub struct SourceOutput {
     /// What was scanned and skipped.
     pub stats: ScanStats,
 }
+
+/// Why a repository could not be opened, in words: a broken git configuration (a user's
+/// `~/.gitconfig` that cannot be parsed) is not "not a git repository".
+pub fn describe_open_error(error: &git2::Error) -> String {
+    match error.class() {
+        git2::ErrorClass::Config => format!("cannot read git's configuration: {}", error.message()),
+        _ => format!("not a git repository: {}", error.message()),
+    }
+}

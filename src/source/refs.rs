@@ -19,7 +19,7 @@ impl Repo {
     pub fn discover(start: &Path) -> Result<Repo> {
         let repo = Repository::discover(start).map_err(|e| Error::Input {
             path: start.to_path_buf(),
-            message: format!("not a git repository: {}", e.message()),
+            message: super::describe_open_error(&e),
         })?;
         Ok(Repo {
             repo,

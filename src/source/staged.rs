@@ -56,8 +56,7 @@ pub fn scan(start: &Path, options: &StagedOptions, scanner: &Scanner<'_>) -> Res
         path: start.to_path_buf(),
         message,
     };
-    let repo = Repository::discover(start)
-        .map_err(|e| fail(format!("not a git repository: {}", e.message())))?;
+    let repo = Repository::discover(start).map_err(|e| fail(super::describe_open_error(&e)))?;
     let root = repo
         .workdir()
         .ok_or_else(|| fail("a bare repository has no staged changes".to_string()))?

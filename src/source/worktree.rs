@@ -37,24 +37,54 @@ pub struct WalkOptions {
 /// pushed with the repository). Paths any of `excludes` matches are never read (counted).
 ///
 /// # Errors
-/// A root that does not exist. Files that cannot be read are skipped and counted instead.
+/// A path in `roots` that cannot be read (missing, a dangling or looping link, permission
+/// denied, a name too long, a read error): the user named it, so a scan without it would be
+/// a partial result. A named pipe (`<(…)`) is read like a file. Files that cannot be read
+/// inside a directory are skipped and counted instead.
 pub fn scan(
     roots: &[PathBuf],
     options: &WalkOptions,
     excludes: &[&PathAllowlist],
     scanner: &Scanner<'_>,
 ) -> Result<SourceOutput> {
-    for root in roots {
-        if std::fs::symlink_metadata(root).is_err() {
-            return Err(Error::Input {
-                path: root.clone(),
-                message: "no such file or directory".into(),
-            });
+    let mut directories = Vec::new();
+    let mut named_files = Vec::new();
+    for root in distinct_roots(roots) {
+        let root = &root;
+        let unreadable = |source: std::io::Error| Error::Input {
+            path: root.clone(),
+            message: describe_unreadable(root, &source),
+        };
+        // A link the user named is followed: they asked for what it points at.
+        let metadata = std::fs::metadata(root).map_err(unreadable)?;
+        if metadata.is_dir() {
+            std::fs::read_dir(root).map_err(unreadable)?;
+            directories.push(root.clone());
+        } else {
+            named_files.push(root.clone());
         }
     }
-    let Some((first, rest)) = roots.split_first() else {
-        return Ok(SourceOutput::default());
+    let shared = Mutex::new((SourceOutput::default(), HashSet::new()));
+    let builder = VisitorBuilder {
+        shared: &shared,
+        options,
+        excludes,
+        scanner,
+        roots: None,
     };
+    {
+        let mut visitor = builder.visitor();
+        for file in &named_files {
+            visitor.scan_named(file)?;
+        }
+    }
+    let Some((first, rest)) = directories.split_first() else {
+        return Ok(shared
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .0);
+    };
+    let roots = directories.as_slice();
     let mut builder = WalkBuilder::new(first);
     for root in rest {
         builder.add(root);
@@ -80,7 +110,6 @@ pub fn scan(
         .iter()
         .filter_map(|root| Some((root.clone(), root.canonicalize().ok()?)))
         .collect();
-    let shared = Mutex::new((SourceOutput::default(), HashSet::new()));
     let mut visitors = VisitorBuilder {
         shared: &shared,
         options,
@@ -218,6 +247,37 @@ impl FileVisitor<'_, '_> {
         self.scan_file(path);
     }
 
+    /// Scans a file (or a named pipe) the user named: unlike a file met in a directory, one
+    /// that cannot be read is an error, not a warning.
+    fn scan_named(&mut self, path: &Path) -> Result<()> {
+        if self.is_skipped_file(path) {
+            return Ok(());
+        }
+        if self.excludes.iter().any(|exclude| exclude.excludes(path)) {
+            self.local.stats.files_excluded += 1;
+            return Ok(());
+        }
+        let unreadable = |source: std::io::Error| Error::Input {
+            path: path.to_path_buf(),
+            message: describe_unreadable(path, &source),
+        };
+        let file = File::open(path).map_err(unreadable)?;
+        if let Some(limit) = self.options.max_file_size {
+            let size = file.metadata().map_err(unreadable)?.len();
+            if size > limit {
+                self.skip(display_path(path), SkipReason::TooLarge { size });
+                return Ok(());
+            }
+        }
+        let shown = display_path(path);
+        let blob = scan_reader(file, &shown, self.scanner, &mut self.buffer).map_err(unreadable)?;
+        self.local.stats.files_scanned += 1;
+        self.local.stats.bytes_scanned += blob.bytes;
+        self.local.stats.binary_files += u64::from(blob.binary);
+        self.local.findings.extend(blob.findings);
+        Ok(())
+    }
+
     fn is_skipped_file(&self, path: &Path) -> bool {
         self.options.skip_files.iter().any(|skip| {
             skip.file_name() == path.file_name()
@@ -272,6 +332,42 @@ impl Drop for FileVisitor<'_, '_> {
         shared.0.findings.extend(local.findings);
         shared.0.stats.merge(local.stats);
         shared.1.extend(walked);
+    }
+}
+
+/// `roots` without repeats: a path given twice, or inside another path given (`scan . src`),
+/// is walked once, so files are counted once. Paths that cannot be resolved are kept, to
+/// be reported as they were given.
+fn distinct_roots(roots: &[PathBuf]) -> Vec<PathBuf> {
+    let resolved: Vec<Option<PathBuf>> = roots.iter().map(|r| r.canonicalize().ok()).collect();
+    roots
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| {
+            let Some(mine) = &resolved[i] else {
+                return true;
+            };
+            !resolved.iter().enumerate().any(|(j, other)| {
+                other.as_ref().is_some_and(|other| {
+                    (other == mine && j < i)
+                        || (other != mine && mine.starts_with(other) && other.is_dir())
+                })
+            })
+        })
+        .map(|(_, root)| root.clone())
+        .collect()
+}
+
+/// Why a path the user named cannot be read, in words (the OS's own message, with what it
+/// means for a link).
+fn describe_unreadable(path: &Path, error: &std::io::Error) -> String {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match error.kind() {
+        std::io::ErrorKind::NotFound if is_link => {
+            "a dangling symbolic link: what it points at does not exist".to_string()
+        }
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        _ => format!("cannot be read: {error}"),
     }
 }
 

@@ -7,8 +7,10 @@ use git2::{ObjectType, Oid, Repository, Tree};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// What one commit introduces, or why it could not be read.
-pub(super) type CommitWork = std::result::Result<Option<Vec<(Oid, Vec<u8>)>>, String>;
+/// What one commit introduces (with a warning when a parent could not be read and the
+/// commit was diffed without it), or why it could not be read.
+pub(super) type CommitWork =
+    std::result::Result<Option<(Vec<(Oid, Vec<u8>)>, Option<String>)>, String>;
 
 /// Phase 2: the introductions of every commit, computed in parallel and interned.
 pub(super) fn introductions(
@@ -27,7 +29,10 @@ pub(super) fn introductions(
     let mut path_index: HashMap<Vec<u8>, u32> = HashMap::new();
     let mut intern = |index: usize, work: CommitWork| -> Result<(), String> {
         let introduced = match work {
-            Ok(Some(introduced)) => introduced,
+            Ok(Some((introduced, warning))) => {
+                warnings.extend(warning);
+                introduced
+            }
             Ok(None) => return Ok(()),
             Err(message) if keep_going => {
                 warnings.push(format!("{message}; its changes were not scanned"));
@@ -70,7 +75,8 @@ pub(super) fn introductions(
             let start = chunk * COMMIT_BATCH;
             (start..commits.len().min(start + COMMIT_BATCH))
                 .map(|index| {
-                    let work = commit_introductions(repo, &mut trees, commits[index], since);
+                    let work =
+                        commit_introductions(repo, &mut trees, commits[index], since, keep_going);
                     (index, work)
                 })
                 .collect()
@@ -137,11 +143,16 @@ impl<'r> TreeCache<'r> {
 }
 
 /// The (blob, path) pairs `commit_id` introduces; `None` if it is older than `since`.
+///
+/// With `keep_going`, a parent that cannot be read (a missing object) is left out of the
+/// diff, with a warning: a commit whose only parent is missing is diffed against nothing, so
+/// its whole tree is scanned rather than none of it.
 pub(super) fn commit_introductions<'r>(
     repo: &'r Repository,
     trees: &mut TreeCache<'r>,
     commit_id: Oid,
     since: Option<i64>,
+    keep_going: bool,
 ) -> CommitWork {
     let commit = repo
         .find_commit(commit_id)
@@ -168,21 +179,31 @@ pub(super) fn commit_introductions<'r>(
                 )
             })
     };
-    let mut parents = commit.parent_ids();
-    let first = parents
-        .next()
-        .map(|parent| read_parent_tree(trees, parent))
-        .transpose()?;
+    let mut warning = None;
+    let mut parent_trees = Vec::new();
+    for parent in commit.parent_ids() {
+        match read_parent_tree(trees, parent) {
+            Ok(tree) => parent_trees.push(tree),
+            Err(message) if keep_going => {
+                warning = Some(format!(
+                    "{message}; the commit was compared without it, so it may be credited \
+                     with keys that parent added"
+                ));
+            }
+            Err(message) => return Err(message),
+        }
+    }
+    let mut parent_trees = parent_trees.into_iter();
+    let first = parent_trees.next();
     let mut introduced = Vec::new();
     let mut path = Vec::new();
     changed_blobs(trees, first.as_ref(), &tree, &mut path, &mut introduced)
         .map_err(|e| format!("commit {commit_id}: {e}"))?;
-    for parent in parents {
+    for parent_tree in parent_trees {
         if introduced.is_empty() {
             break;
         }
         // A merge introduces only what differs from every parent: the conflict resolution.
-        let parent_tree = read_parent_tree(trees, parent)?;
         let mut against_parent = Vec::new();
         changed_blobs(
             trees,
@@ -195,7 +216,7 @@ pub(super) fn commit_introductions<'r>(
         let differs: HashSet<(Oid, Vec<u8>)> = against_parent.into_iter().collect();
         introduced.retain(|pair| differs.contains(pair));
     }
-    Ok(Some(introduced))
+    Ok(Some((introduced, warning)))
 }
 
 /// Appends the blobs of `new` (under `path`) that `old` does not have at the same path,

@@ -141,11 +141,17 @@ pub fn scan(
     configure_libgit2();
     // Like git itself, a path inside a work tree finds the repository above it.
     let repo = Repository::discover(repo_path)
-        .map_err(|e| fail(format!("not a git repository: {}", e.message())))?;
+        .map_err(|e| fail(crate::source::describe_open_error(&e)))?;
     let git_dir = repo.path().to_path_buf();
     // An object that cannot be read stops the scan: say how to go on.
     let partial = is_partial_clone(&repo);
-    let fail_reading = |message: String| fail(with_read_hint(message, partial));
+    let fail_reading = |message: String| {
+        fail(with_read_hint(
+            message,
+            partial,
+            &packs::damaged_indexes(&git_dir),
+        ))
+    };
     let since = options
         .since
         .as_deref()
@@ -240,6 +246,17 @@ pub fn scan(
     );
     output.findings = attribution::attribute(&repo, &history, matched).map_err(fail_reading)?;
 
+    if !warnings.is_empty() {
+        // Objects were skipped (--keep-going): a damaged pack index is the likely cause.
+        warnings.extend(damaged_index_warnings(&packs::damaged_indexes(&git_dir)));
+        if output.stats.files_scanned == 0 && output.stats.commits_scanned == 0 {
+            warnings.sort();
+            return Err(fail(format!(
+                "nothing could be read, so nothing was scanned:\n  {}",
+                warnings.join("\n  ")
+            )));
+        }
+    }
     warnings.sort();
     warnings.dedup();
     output.stats.warnings.extend(warnings);
@@ -264,18 +281,40 @@ fn is_partial_clone(repo: &Repository) -> bool {
 }
 
 /// `message` about an object that cannot be read, with what the user can do about it.
-fn with_read_hint(message: String, partial_clone: bool) -> String {
+fn with_read_hint(
+    message: String,
+    partial_clone: bool,
+    damaged: &[(std::path::PathBuf, &str)],
+) -> String {
     if !message.starts_with("cannot read") {
         return message;
     }
-    let mut hint =
-        format!("{message}\n  --keep-going scans everything else and lists what could not be read");
+    let mut hint = message;
+    for warning in damaged_index_warnings(damaged) {
+        hint += &format!("\n  {warning}");
+    }
+    hint += "\n  --keep-going scans everything else and lists what could not be read";
     if partial_clone {
         hint += "\n  this is a partial clone, which lacks objects by design: fetch them \
                  (`git config --unset remote.origin.partialclonefilter`, then \
                  `git fetch --refetch origin`) for a complete scan";
     }
     hint
+}
+
+/// A warning per damaged pack index: the objects of its pack cannot be found through it.
+fn damaged_index_warnings(damaged: &[(std::path::PathBuf, &str)]) -> Vec<String> {
+    damaged
+        .iter()
+        .map(|(path, problem)| {
+            format!(
+                "the pack index {} is damaged ({problem}): the objects of its pack cannot be \
+                 read (rebuild it with `git index-pack {}`)",
+                path.display(),
+                path.with_extension("pack").display()
+            )
+        })
+        .collect()
 }
 
 /// Bytes of a pack file mapped at a time, and in all (libgit2's defaults are 1 GiB and

@@ -76,6 +76,54 @@ fn pack_indexes(git_dir: &Path) -> Vec<PackIndex> {
     found.into_iter().map(|(_, index)| index).collect()
 }
 
+/// The pack index files of `git_dir` that are damaged, each with what is wrong: git and
+/// libgit2 then cannot find the objects of their packs, and say only that an object is
+/// missing (or fail to allocate for an absurd object count).
+pub fn damaged_indexes(git_dir: &Path) -> Vec<(PathBuf, &'static str)> {
+    let Ok(entries) = std::fs::read_dir(git_dir.join("objects").join("pack")) else {
+        return Vec::new();
+    };
+    let mut damaged = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension() != Some(std::ffi::OsStr::new("idx")) {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else {
+            damaged.push((path, "it cannot be read"));
+            continue;
+        };
+        if let Some(problem) = index_problem(&bytes) {
+            damaged.push((path, problem));
+        }
+    }
+    damaged.sort();
+    damaged
+}
+
+/// What is wrong with a pack index's bytes, if anything: its header, its fan-out table (a
+/// running count that never decreases) or its length.
+fn index_problem(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.len() < HEADER_LEN || bytes[..4] != [0xff, b't', b'O', b'c'] {
+        return Some("its header is not a pack index's");
+    }
+    if bytes[4..8] != [0, 0, 0, 2] {
+        return None; // another version: not ours to judge
+    }
+    let mut previous = 0;
+    for bucket in 0..256 {
+        let count = read_u32(bytes, 8 + bucket * 4)?;
+        if count < previous {
+            return Some("its fan-out table decreases");
+        }
+        previous = count;
+    }
+    if PackIndex::parse(bytes.to_vec()).is_none() {
+        return Some("its length does not match its object count");
+    }
+    None
+}
+
 /// One pack index file, checked to be a whole version-2 SHA-1 index.
 struct PackIndex {
     bytes: Vec<u8>,
@@ -424,6 +472,45 @@ mod tests {
                 (id, fields.next().expect("type").to_string())
             })
             .collect()
+    }
+
+    #[test]
+    fn damaged_indexes_are_named_with_what_is_wrong() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("objects").join("pack");
+        std::fs::create_dir_all(&pack).unwrap();
+        // A whole empty index: header, 256 zero counts, two checksums.
+        let mut whole = vec![0xff, b't', b'O', b'c', 0, 0, 0, 2];
+        whole.extend([0u8; 256 * 4]);
+        whole.extend([0u8; 40]);
+        std::fs::write(pack.join("pack-a.idx"), &whole).unwrap();
+        let mut decreasing = whole.clone();
+        decreasing[8 + 10 * 4..8 + 11 * 4].copy_from_slice(&5u32.to_be_bytes());
+        std::fs::write(pack.join("pack-b.idx"), &decreasing).unwrap();
+        let mut huge = whole.clone();
+        huge[8 + 255 * 4..8 + 256 * 4].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
+        std::fs::write(pack.join("pack-c.idx"), &huge).unwrap();
+        std::fs::write(pack.join("pack-d.idx"), b"not an index").unwrap();
+        let found: Vec<(String, &str)> = damaged_indexes(dir.path())
+            .into_iter()
+            .map(|(path, problem)| {
+                (
+                    path.file_name().unwrap().to_string_lossy().into_owned(),
+                    problem,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("pack-b.idx".to_string(), "its fan-out table decreases"),
+                (
+                    "pack-c.idx".to_string(),
+                    "its length does not match its object count"
+                ),
+                ("pack-d.idx".to_string(), "its header is not a pack index's"),
+            ]
+        );
     }
 
     #[test]

@@ -3,24 +3,45 @@
 
 use super::HistoryOptions;
 use git2::{ObjectType, Oid, Repository, Sort};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+/// Where a walk starts and where it stops: every commit reachable from `include` and not
+/// from `hide`.
+#[derive(Debug, Default)]
+struct Tips {
+    include: Vec<Oid>,
+    hide: Vec<Oid>,
+}
 
 /// The commits to scan, parents before children.
+///
+/// With `keep_going`, a commit that cannot be read (a missing object) does not stop the
+/// walk: the commits that can be reached are walked without libgit2's walker, which stops
+/// at the first missing commit, and each unreadable one is a warning.
 pub(super) fn walk(
     repo: &Repository,
     options: &HistoryOptions,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Oid>, String> {
-    let mut revwalk = repo
-        .revwalk()
-        .map_err(|e| format!("cannot walk history: {}", e.message()))?;
-    revwalk
-        .set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
-        .map_err(|e| format!("cannot walk history: {}", e.message()))?;
+    let tips = tips(repo, options, warnings)?;
+    match revwalk(repo, &tips) {
+        Ok(commits) => Ok(commits),
+        Err(_) if options.keep_going => Ok(tolerant_walk(repo, &tips, warnings)),
+        Err(message) => Err(message),
+    }
+}
+
+/// The tips the options select: a range's ends, a branch, given ids, or every ref.
+fn tips(
+    repo: &Repository,
+    options: &HistoryOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Tips, String> {
+    let mut tips = Tips::default();
     let mut from_refs = true;
     if let Some(range) = &options.range {
         from_refs = false;
-        push_range(repo, &mut revwalk, range)?;
+        range_tips(repo, range, &mut tips)?;
     }
     if let Some(branch) = &options.branch {
         from_refs = false;
@@ -28,41 +49,105 @@ pub(super) fn walk(
             .revparse_single(branch)
             .and_then(|object| object.peel_to_commit())
             .map_err(|e| format!("unknown branch or revision `{branch}`: {}", e.message()))?;
-        revwalk
-            .push(commit.id())
-            .map_err(|e| format!("cannot walk from `{branch}`: {}", e.message()))?;
+        tips.include.push(commit.id());
     }
     if let Some(revisions) = &options.revisions {
         from_refs = false;
-        for &id in &revisions.include {
-            revwalk
-                .push(id)
-                .map_err(|e| format!("cannot walk from commit {id}: {}", e.message()))?;
-        }
-        for &id in &revisions.exclude {
-            revwalk
-                .hide(id)
-                .map_err(|e| format!("cannot leave out commit {id}: {}", e.message()))?;
-        }
+        tips.include.extend(&revisions.include);
+        tips.hide.extend(&revisions.exclude);
     }
     if from_refs {
-        for start in starting_commits(repo, options.keep_going, warnings)? {
-            revwalk
-                .push(start)
-                .map_err(|e| format!("cannot walk from commit {start}: {}", e.message()))?;
-        }
+        tips.include = starting_commits(repo, options.keep_going, warnings)?;
     }
-    revwalk
-        .map(|step| step.map_err(|e| format!("cannot walk history: {}", e.message())))
-        .collect()
+    Ok(tips)
 }
 
-/// Pushes and hides the ends of a revision range.
-pub(super) fn push_range(
-    repo: &Repository,
-    revwalk: &mut git2::Revwalk<'_>,
-    range: &str,
-) -> Result<(), String> {
+/// libgit2's walk from `tips`: parents first, in time order where the graph allows.
+fn revwalk(repo: &Repository, tips: &Tips) -> Result<Vec<Oid>, String> {
+    let cannot = |e: git2::Error| format!("cannot read the history: {}", e.message());
+    let mut revwalk = repo.revwalk().map_err(cannot)?;
+    revwalk
+        .set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
+        .map_err(cannot)?;
+    for &id in &tips.include {
+        revwalk
+            .push(id)
+            .map_err(|e| format!("cannot read commit {id} to walk from: {}", e.message()))?;
+    }
+    for &id in &tips.hide {
+        revwalk
+            .hide(id)
+            .map_err(|e| format!("cannot read commit {id} to leave out: {}", e.message()))?;
+    }
+    revwalk.map(|step| step.map_err(cannot)).collect()
+}
+
+/// The walk without libgit2's walker, for a history with commits missing: every readable
+/// commit reachable from `tips.include` and not from `tips.hide`, parents first; each
+/// commit that cannot be read is a warning (the history behind it is not reached).
+fn tolerant_walk(repo: &Repository, tips: &Tips, warnings: &mut Vec<String>) -> Vec<Oid> {
+    let unreadable = |id: Oid, error: git2::Error, warnings: &mut Vec<String>| {
+        warnings.push(format!(
+            "cannot read commit {id}: {}; it and the history only it leads to were not scanned",
+            error.message()
+        ));
+    };
+    // Everything the hidden tips reach, as far as it can be read.
+    let mut hidden = HashSet::new();
+    let mut stack: Vec<Oid> = tips.hide.clone();
+    while let Some(id) = stack.pop() {
+        if !hidden.insert(id) {
+            continue;
+        }
+        if let Ok(commit) = repo.find_commit(id) {
+            stack.extend(commit.parent_ids());
+        }
+    }
+    // Depth first from the included tips; a commit is emitted after all its parents.
+    let mut order = Vec::new();
+    let mut state: HashMap<Oid, bool> = HashMap::new(); // false: entered, true: emitted
+    let mut starts: Vec<Oid> = tips.include.clone();
+    starts.sort();
+    starts.dedup();
+    for tip in starts {
+        let mut stack: Vec<(Oid, Vec<Oid>)> = Vec::new();
+        let enter = |id: Oid,
+                     stack: &mut Vec<(Oid, Vec<Oid>)>,
+                     state: &mut HashMap<Oid, bool>,
+                     warnings: &mut Vec<String>| {
+            if hidden.contains(&id) || state.contains_key(&id) {
+                return;
+            }
+            match repo.find_commit(id) {
+                Ok(commit) => {
+                    state.insert(id, false);
+                    let mut parents: Vec<Oid> = commit.parent_ids().collect();
+                    parents.reverse();
+                    stack.push((id, parents));
+                }
+                Err(error) => {
+                    state.insert(id, true);
+                    unreadable(id, error, warnings);
+                }
+            }
+        };
+        enter(tip, &mut stack, &mut state, warnings);
+        while let Some((id, parents)) = stack.last_mut() {
+            if let Some(parent) = parents.pop() {
+                enter(parent, &mut stack, &mut state, warnings);
+            } else {
+                let id = *id;
+                stack.pop();
+                state.insert(id, true);
+                order.push(id);
+            }
+        }
+    }
+    order
+}
+
+/// The tips of a revision range.
+fn range_tips(repo: &Repository, range: &str, tips: &mut Tips) -> Result<(), String> {
     let invalid = |e: git2::Error| format!("invalid range `{range}`: {}", e.message());
     let spec = repo.revparse(range).map_err(invalid)?;
     let peel = |object: Option<&git2::Object<'_>>| -> Result<Option<Oid>, String> {
@@ -77,18 +162,13 @@ pub(super) fn push_range(
         let (Some(from), Some(to)) = (from, to) else {
             return Err(format!("invalid range `{range}`"));
         };
-        revwalk.push(from).map_err(invalid)?;
-        revwalk.push(to).map_err(invalid)?;
+        tips.include.extend([from, to]);
         if let Ok(base) = repo.merge_base(from, to) {
-            revwalk.hide(base).map_err(invalid)?;
+            tips.hide.push(base);
         }
     } else if mode.contains(git2::RevparseMode::RANGE) {
-        if let Some(to) = to {
-            revwalk.push(to).map_err(invalid)?;
-        }
-        if let Some(from) = from {
-            revwalk.hide(from).map_err(invalid)?;
-        }
+        tips.include.extend(to);
+        tips.hide.extend(from);
     } else {
         return Err(format!(
             "invalid range `{range}`: a range is `A..B` (reachable from B, not from A) or \
