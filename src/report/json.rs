@@ -1,6 +1,6 @@
 //! The JSON document and JSON Lines reports.
 
-use super::{sanitize, shown_secret, ReportOptions};
+use super::{sanitize, shown_secret, LazyArray, ReportOptions};
 use crate::finding::Finding;
 use crate::stats::ScanStats;
 use serde_json::{json, Value};
@@ -88,12 +88,21 @@ pub fn write_document(
     stats: &ScanStats,
     options: ReportOptions,
 ) -> io::Result<()> {
-    let document = json!({
-        "version": JSON_REPORT_VERSION,
-        "tool": { "name": "leakward", "version": env!("CARGO_PKG_VERSION") },
-        "findings": findings.iter().map(|f| finding_value(f, options)).collect::<Vec<_>>(),
-        "stats": stats_value(stats),
-    });
+    /// The document, with its findings made one at a time as they are written.
+    #[derive(serde::Serialize)]
+    #[serde(bound = "")]
+    struct Document<'a, F: Fn(&Finding) -> Value> {
+        version: u32,
+        tool: Value,
+        findings: LazyArray<'a, Finding, F>,
+        stats: Value,
+    }
+    let document = Document {
+        version: JSON_REPORT_VERSION,
+        tool: json!({ "name": "leakward", "version": env!("CARGO_PKG_VERSION") }),
+        findings: LazyArray(findings, |f: &Finding| finding_value(f, options)),
+        stats: stats_value(stats),
+    };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }

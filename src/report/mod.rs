@@ -55,6 +55,24 @@ pub fn write(
     }
 }
 
+/// A JSON array written one element at a time: each element is made from its item only
+/// when the writer reaches it, so a report of many findings never holds them all as JSON.
+pub struct LazyArray<'a, T, F>(pub &'a [T], pub F);
+
+impl<T, F> serde::Serialize for LazyArray<'_, T, F>
+where
+    F: Fn(&T) -> serde_json::Value,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut sequence = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            sequence.serialize_element(&(self.1)(item))?;
+        }
+        sequence.end()
+    }
+}
+
 /// The secret as a report shows it: redacted, or in full (lossy UTF-8) on request.
 pub fn shown_secret(finding: &Finding, options: ReportOptions) -> String {
     if options.show_secrets {

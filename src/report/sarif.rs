@@ -2,7 +2,7 @@
 //! relative `/` paths, 1-based columns, `partialFingerprints`, `security-severity`, and no
 //! secret in any message unless `--show-secrets` was asked for.
 
-use super::{shown_secret, ReportOptions};
+use super::{shown_secret, LazyArray, ReportOptions};
 use crate::finding::{Finding, RuleSummary};
 use crate::rules::Severity;
 use crate::stats::ScanStats;
@@ -31,31 +31,46 @@ pub fn write(
     }
     let rule_index: BTreeMap<&str, usize> =
         rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|f| result(f, rule_index[f.rule.id.as_str()], options))
-        .collect();
-    let log = json!({
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
+    /// The log's one run, with its results made one at a time as they are written.
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase", bound = "")]
+    struct Run<'a, F: Fn(&Finding) -> Value> {
+        tool: Value,
+        column_kind: &'static str,
+        results: LazyArray<'a, Finding, F>,
+        properties: Value,
+    }
+    #[derive(serde::Serialize)]
+    #[serde(bound = "")]
+    struct Log<'a, F: Fn(&Finding) -> Value> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        version: &'static str,
+        runs: [Run<'a, F>; 1],
+    }
+    let log = Log {
+        schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({ "driver": {
                 "name": "leakward",
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules.values().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {
+            }}),
+            column_kind: "unicodeCodePoints",
+            results: LazyArray(findings, |f: &Finding| {
+                result(f, rule_index[f.rule.id.as_str()], options)
+            }),
+            properties: json!({
                 "suppressed": {
                     "inline": stats.suppressed.inline,
                     "allowlist": stats.suppressed.allowlist,
                     "baseline": stats.suppressed.baseline,
                 },
                 "filesScanned": stats.files_scanned,
-            },
+            }),
         }],
-    });
+    };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
