@@ -4,7 +4,7 @@ mod inline_allow;
 mod secret;
 
 pub use inline_allow::InlineAllow;
-pub use secret::{Fingerprint, Secret};
+pub use secret::{Fingerprint, Secret, HIDDEN_AT_LEAST};
 
 use crate::rules::{Category, Confidence, Rule, Severity};
 

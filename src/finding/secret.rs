@@ -7,6 +7,10 @@ use std::fmt;
 /// Version of the fingerprint scheme; bump only with a migration for baselines.
 const FINGERPRINT_VERSION: &str = "leakward-fingerprint-v1";
 
+/// Bytes at the end of a secret that its redacted form never shows, even when a rule's
+/// keyword covers most of it.
+pub const HIDDEN_AT_LEAST: usize = 4;
+
 /// A secret's bytes. `Display` and `Debug` are redacted; only [`Secret::expose`] gives it out.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Secret {
@@ -31,6 +35,7 @@ impl Secret {
     ///
     /// At most a quarter of a prefix-less secret is shown, and never more than 4 characters
     /// beyond the prefix, which is enough to tell keys apart and never enough to use one.
+    /// However long the prefix, the last [`HIDDEN_AT_LEAST`] bytes are never shown.
     ///
     /// ```
     /// use leakward::finding::Secret;
@@ -39,7 +44,8 @@ impl Secret {
     /// ```
     pub fn redacted(&self) -> String {
         let body = self.bytes.len() - self.prefix_len;
-        let visible = self.prefix_len + (body / 4).min(4);
+        let visible = (self.prefix_len + (body / 4).min(4))
+            .min(self.bytes.len().saturating_sub(HIDDEN_AT_LEAST));
         let shown: Vec<u8> = self.bytes[..visible]
             .iter()
             .copied()

@@ -289,4 +289,34 @@ mod tests {
         fixture.check(&b"-----BEGIN RSA PRIVATE KEY-----".repeat(800));
         fixture.check(&b"xoxe.xoxe.xoxb-tokentokenTOKEN://".repeat(700));
     }
+
+    /// The interleaved search against the plain one on random text (proptest): keywords,
+    /// their prefixes and filler at random, of random lengths across the stream sizes.
+    fn interleaved_equals_plain(cases: u32) {
+        use proptest::prelude::*;
+        let fixture = Fixture::new();
+        let config = proptest::test_runner::Config {
+            cases,
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        };
+        proptest::test_runner::TestRunner::new(config)
+            .run(&(any::<u64>(), 0usize..70_000), |(seed, len)| {
+                let mut random = Random(seed | 1);
+                fixture.check(&realistic(&mut random, &fixture.patterns, len));
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn interleaved_search_equals_the_plain_search_on_random_text() {
+        interleaved_equals_plain(24);
+    }
+
+    #[test]
+    #[ignore = "the long run: cargo test -- --ignored"]
+    fn interleaved_search_equals_the_plain_search_on_much_random_text() {
+        interleaved_equals_plain(2_000);
+    }
 }
