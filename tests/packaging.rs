@@ -570,12 +570,18 @@ fn the_release_workflow_covers_every_platform_and_publishes_with_provenance() {
 fn the_dockerfile_passes_hadolint_and_runs_leakward_as_non_root_in_repo() {
     let dockerfile = repository_root().join("Dockerfile");
     let hadolint = python_tool(HADOLINT, "hadolint");
-    let output = run(Command::new(&hadolint).arg(&dockerfile), "hadolint");
+    let output = run(
+        Command::new(&hadolint).arg("--no-color").arg(&dockerfile),
+        "hadolint",
+    );
     assert!(output.status.success(), "{}", said(&output));
     // It does fail on a bad Dockerfile (an untagged base image, `cd` in RUN).
     let bad = tempfile::tempdir().unwrap();
     let file = common::write(bad.path(), "Dockerfile", "FROM alpine\nRUN cd /tmp && ls\n");
-    let output = run(Command::new(&hadolint).arg(&file), "hadolint");
+    let output = run(
+        Command::new(&hadolint).arg("--no-color").arg(&file),
+        "hadolint",
+    );
     assert!(!output.status.success(), "{}", said(&output));
 
     // The final stage: everything after the last FROM.
