@@ -1,15 +1,28 @@
-//! Embeds every `rules/*.toml` file into the binary.
+//! Embeds every `rules/*.toml` file into the binary, and sets `LEAKWARD_VERSION`.
 //!
 //! The generated file holds one `(file name, contents)` pair per rule file, in file-name order,
 //! so the built-in rule set is the same on every machine and needs no files at run time.
+//!
+//! `LEAKWARD_VERSION` (what `leakward --version` prints) is the package version followed by
+//! the commit it was built from, `0.1.0 (1a2b3c4)`, when the crate is built in a git checkout;
+//! a packaged crate (`cargo install leakward`) or a wheel built from an sdist has no `.git`,
+//! and gets the version alone. Nothing about git ever fails the build.
 
 use std::env;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 fn main() {
     let manifest_dir =
         PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let version = env::var("CARGO_PKG_VERSION").unwrap_or_default();
+    let version = match git_commit(&manifest_dir) {
+        Some(commit) => format!("{version} ({commit})"),
+        None => version,
+    };
+    println!("cargo:rustc-env=LEAKWARD_VERSION={version}");
+
     let rules_dir = manifest_dir.join("rules");
     println!("cargo:rerun-if-changed={}", rules_dir.display());
 
@@ -37,4 +50,41 @@ fn main() {
     let out =
         PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
     fs::write(out, generated).expect("OUT_DIR is writable");
+}
+
+/// The short id of the commit checked out in `dir`, when `dir` is the top of a git checkout
+/// and git answers; `None` otherwise. Asks cargo to run this script again when HEAD moves.
+fn git_commit(dir: &Path) -> Option<String> {
+    if !dir.join(".git").exists() {
+        return None;
+    }
+    let git = |args: &[&str]| -> Option<String> {
+        let mut command = Command::new("git");
+        // A build started from a git hook must not read another repository.
+        for name in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_COMMON_DIR",
+        ] {
+            command.env_remove(name);
+        }
+        let output = command.current_dir(dir).args(args).output().ok()?;
+        let text = String::from_utf8(output.stdout).ok()?.trim().to_string();
+        (output.status.success() && !text.is_empty()).then_some(text)
+    };
+    let mut watched = vec!["HEAD".to_string(), "packed-refs".to_string()];
+    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+        watched.push(branch);
+    }
+    for name in &watched {
+        if let Some(path) = git(&["rev-parse", "--git-path", name]) {
+            let path = dir.join(path);
+            // A missing path would make cargo run this script on every build.
+            if path.exists() {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+    }
+    git(&["rev-parse", "--short", "HEAD"])
 }

@@ -3,10 +3,11 @@
 //! `git commit`s in a temporary consumer repository.
 //!
 //! The hook repository the consumer points at is a temporary git repository holding a copy
-//! of the manifest (or, for the `language: rust` hook, of the whole crate), committed, so
-//! the uncommitted state of this checkout is what gets tested.
+//! of the manifest (or, for the `language: rust` and `language: python` hooks, of the whole
+//! crate), committed, so the uncommitted state of this checkout is what gets tested.
 
 mod common;
+mod packaging_support;
 
 use common::FakeKeys;
 use std::ffi::OsString;
@@ -270,6 +271,8 @@ struct Consumer {
     temp: tempfile::TempDir,
     /// `PATH` for git, pre-commit and so the hooks.
     path: OsString,
+    /// More variables for git, pre-commit and the hooks.
+    env: Vec<(String, OsString)>,
 }
 
 impl Consumer {
@@ -285,7 +288,11 @@ impl Consumer {
     ) -> Consumer {
         let python = pre_commit_python();
         let temp = tempfile::tempdir().unwrap();
-        let consumer = Consumer { temp, path };
+        let consumer = Consumer {
+            temp,
+            path,
+            env: Vec::new(),
+        };
         let hook_repository = consumer.temp.path().join("hook-repository");
         let rev = make_hook_repository(&hook_repository);
 
@@ -331,7 +338,8 @@ impl Consumer {
         hermetic(&mut command)
             .current_dir(self.root())
             .env("PATH", &self.path)
-            .env("PRE_COMMIT_HOME", self.pre_commit_home());
+            .env("PRE_COMMIT_HOME", self.pre_commit_home())
+            .envs(self.env.iter().map(|(name, value)| (name, value)));
         command
     }
 
@@ -582,6 +590,128 @@ fn the_rust_hook_builds_leakward_from_source_and_stops_a_commit() {
     );
     consumer.git(&["add", "-A"]);
     let committed = consumer.commit("Read the key from the environment");
+    assert!(committed.status.success(), "{}", said(&committed));
+    assert_eq!(consumer.commit_count(), 2);
+}
+
+/// The setuptools release the root pyproject.toml builds with in the wheel-hook test.
+const SETUPTOOLS_VERSION: &str = "80.9.0";
+
+/// Directories pip can install the `leakward-wheel` hook from with no package index: the
+/// leakward wheel built from this checkout (scripts/build-wheel), and a setuptools wheel
+/// from PyPI for the root pyproject.toml's build, downloaded once.
+fn local_wheel_directories() -> [PathBuf; 2] {
+    let leakward = packaging_support::built_wheel_dir().to_path_buf();
+    let setuptools_dir =
+        packaging_support::test_tools_dir().join(format!("setuptools-{SETUPTOOLS_VERSION}"));
+    let setuptools = packaging_support::make_once(
+        &setuptools_dir,
+        |dir| packaging_support::find_file(dir, ".whl").is_some(),
+        |partial| {
+            let downloaded = run(
+                Command::new("python3")
+                    .args(["-m", "pip", "download", "--disable-pip-version-check"])
+                    .args([
+                        "--no-input",
+                        "--quiet",
+                        "--no-deps",
+                        "--only-binary",
+                        ":all:",
+                    ])
+                    .arg(format!("setuptools=={SETUPTOOLS_VERSION}"))
+                    .arg("--dest")
+                    .arg(partial),
+                "pip download",
+            );
+            if downloaded.status.success() {
+                Ok(())
+            } else {
+                Err(format!("pip download setuptools: {}", said(&downloaded)))
+            }
+        },
+    )
+    .unwrap_or_else(|message| panic!("setuptools is not available: {message}"));
+    [leakward, setuptools]
+}
+
+/// The `language: python` hook: the framework runs `pip install .` in the hook repository,
+/// whose root pyproject.toml has no code and depends on the leakward wheel; pip takes the
+/// wheel from a local directory instead of PyPI (`PIP_NO_INDEX`, `PIP_FIND_LINKS`), may not
+/// build leakward from source (`PIP_ONLY_BINARY`), and no cargo or rustc is on PATH.
+#[test]
+fn the_wheel_hook_installs_the_prebuilt_wheel_and_stops_a_commit_without_rust() {
+    let k = FakeKeys::new(905);
+    let [leakward_wheels, setuptools] = local_wheel_directories();
+    let mut find_links = leakward_wheels.into_os_string();
+    find_links.push(" ");
+    find_links.push(setuptools);
+    let mut consumer = Consumer::new(
+        hook_repository_with_the_whole_crate,
+        "leakward-wheel",
+        &[],
+        packaging_support::path_without_rust(),
+    );
+    consumer.env = vec![
+        ("PIP_NO_INDEX".into(), "1".into()),
+        ("PIP_FIND_LINKS".into(), find_links),
+        ("PIP_ONLY_BINARY".into(), "leakward".into()),
+        ("PIP_DISABLE_PIP_VERSION_CHECK".into(), "1".into()),
+    ];
+
+    let started = Instant::now();
+    let installed = consumer.run_pre_commit(pre_commit_python(), &["install-hooks"]);
+    let log = std::fs::read_to_string(consumer.pre_commit_home().join("pre-commit.log"))
+        .unwrap_or_default();
+    assert!(
+        installed.status.success(),
+        "pre-commit could not install the wheel hook: {}\n{log}",
+        said(&installed)
+    );
+    eprintln!(
+        "the language: python hook was installed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    let installed: Vec<PathBuf> = std::fs::read_dir(consumer.pre_commit_home())
+        .unwrap()
+        .flatten()
+        .flat_map(|repository| std::fs::read_dir(repository.path()).into_iter().flatten())
+        .flatten()
+        .filter(|environment| {
+            environment
+                .file_name()
+                .to_string_lossy()
+                .starts_with("py_env")
+        })
+        .map(|environment| environment.path().join("bin").join("leakward"))
+        .filter(|binary| binary.is_file())
+        .collect();
+    assert_eq!(
+        installed.len(),
+        1,
+        "one leakward in a py_env: {installed:?}"
+    );
+    let version = run(Command::new(&installed[0]).arg("--version"), "leakward");
+    assert!(
+        String::from_utf8_lossy(&version.stdout).starts_with("leakward "),
+        "{}",
+        said(&version)
+    );
+
+    consumer.write("deploy/.env", format!("HF_TOKEN={}\n", k.huggingface));
+    consumer.git(&["add", "-A"]);
+    let blocked = consumer.commit("Deploy settings");
+    assert_blocked(
+        &blocked,
+        "leakward-wheel",
+        "deploy/.env:1:",
+        "huggingface-user-access-token",
+        &k.huggingface,
+    );
+    assert_eq!(consumer.commit_count(), 1, "no commit was made");
+
+    consumer.write("deploy/.env", "HF_TOKEN=${HF_TOKEN}\n");
+    consumer.git(&["add", "-A"]);
+    let committed = consumer.commit("Read the token from the environment");
     assert!(committed.status.success(), "{}", said(&committed));
     assert_eq!(consumer.commit_count(), 2);
 }

@@ -6,6 +6,7 @@ mod ci;
 mod finish;
 mod history;
 mod hooks;
+mod manual;
 mod rules;
 mod scan;
 mod setup;
@@ -35,5 +36,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Ci(args) => ci::ci(args),
         Command::Baseline(args) => baseline::baseline(args),
         Command::Rules(args) => rules::rules(args),
+        Command::Completions(args) => manual::completions(args),
+        Command::Man(args) => manual::man(args),
     }
 }

@@ -5,9 +5,11 @@ use crate::rules::{Category, Severity};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub mod manual;
+
 /// leakward finds AI provider API keys and other credentials before they leave your laptop.
 #[derive(Debug, Parser)]
-#[command(name = "leakward", version, about, long_about = None)]
+#[command(name = "leakward", version = env!("LEAKWARD_VERSION"), about, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -37,6 +39,10 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// List the rules, or prove their examples with `rules check`.
     Rules(RulesArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(manual::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command with --dir.
+    Man(manual::ManArgs),
 }
 
 /// Options of every scanning command: threads, configuration and rules.
