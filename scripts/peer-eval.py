@@ -1213,7 +1213,7 @@ def placeholder_flags(secret):
     """(hard, soft) lists of reasons why a secret is a placeholder or suspicious."""
     hard, soft = [], []
     # host names (`db.example.net`) and URL schemes are context, not the secret's characters
-    bare = re.sub(r"(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|dev|local|test|invalid)\b", "", secret)
+    bare = re.sub(r"(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|dev|local|test|invalid|example|internal)\b", "", secret)
     for name, rx in _HARD:
         if rx.search(bare if name == "word" else secret):
             hard.append(name)
@@ -1221,7 +1221,9 @@ def placeholder_flags(secret):
     if len(body) >= 8:
         if len(set(body)) < 4:
             hard.append("few-distinct")
-        elif re.search(r"(.)\1{7,}", body):
+        elif any(len(m.group(0)) * 5 >= len(body) or len(body) <= 64 for m in re.finditer(r"(.)\1{7,}", body)):
+            # a long run of one character; binary structures in base64 (a private key, a
+            # macaroon) have short runs of `A` that are not placeholders
             hard.append("same-char-run")
         elif len(body) >= 12 and collections.Counter(body).most_common(1)[0][1] * 2 > len(body):
             hard.append("one-char-dominant")
@@ -1244,7 +1246,7 @@ def entropy(s):
 def guess_secret(text):
     """The most secret-looking token of a text (longest times entropy)."""
     best, score = None, 0.0
-    for tok in re.findall(r"[A-Za-z0-9_\-+/=.~:@$!*%]{8,}", text):
+    for tok in re.findall(r"[A-Za-z0-9_\-+/.~]{8,}=*", text):
         tok = tok.strip(".:")
         if re.match(r"^(https?|ftp)://", tok) or not re.search(r"[0-9]", tok) and not re.search(r"[A-Z].*[A-Z]", tok):
             continue
@@ -1806,7 +1808,7 @@ def score(examples, res):
     for e in examples:
         fs = found.get(e["id"], [])
         if e["polarity"] == "positive":
-            out[e["id"]] = {"hit": bool(fs)}
+            out[e["id"]] = {"hit": bool(fs), "on_secret": any(_same_secret(f.get("secret", ""), e["secrets"]) for f in fs)}
             continue
         if not fs:
             out[e["id"]] = {"alarm": False, "any": False}
@@ -1817,6 +1819,17 @@ def score(examples, res):
                                                    for f in relevant)
         out[e["id"]] = {"alarm": bool(relevant) and not cross, "any": True, "cross": cross and bool(relevant)}
     return out
+
+
+def _same_secret(found, expected):
+    """True when a reported secret is (part of) an expected one, or contains one."""
+    if not found:
+        return False
+    for e in expected:
+        parts = [e] + [p for p in re.split(r"[:;,\s@/]+", e) if len(p) >= 8]
+        if any(p in found or (len(found) >= 8 and found in p) for p in parts):
+            return True
+    return False
 
 
 def cmd_report(args):
@@ -1856,8 +1869,10 @@ def cmd_report(args):
     print("\n## Recall on positives (placeholder-flagged excluded)\n")
     print("Columns: all counted positives; without the soft-flagged (ascending runs, `fake`); without the")
     print("positives of identifier rules (domains, client ids: not secrets).\n")
-    print("| peer | positives counted | " + " | ".join("%s found | %s recall | w/o soft | w/o identifiers" % (t, t) for t in tools) + " |")
-    print("|---|---:|" + "---:|---:|---:|---:|" * len(tools))
+    print("'on secret' counts only hits whose reported secret is (part of) the secret the peer expects, where")
+    print("that is known (a finding elsewhere in a multi-line example is a hit but not 'on secret').\n")
+    print("| peer | positives counted | " + " | ".join("%s found | %s recall | on secret | w/o soft | w/o identifiers" % (t, t) for t in tools) + " |")
+    print("|---|---:|" + "---:|---:|---:|---:|---:|" * len(tools))
     for p in peers + ["all"]:
         sel = [e for e in counted if p == "all" or e["peer"] == p]
         sel2 = [e for e in strict if p == "all" or e["peer"] == p]
@@ -1867,7 +1882,10 @@ def cmd_report(args):
             h = sum(1 for e in sel if scores[t][e["id"]]["hit"])
             h2 = sum(1 for e in sel2 if scores[t][e["id"]]["hit"])
             h3 = sum(1 for e in sel3 if scores[t][e["id"]]["hit"])
-            cells.append("%d | %s | %s of %d | %s of %d" % (h, _pct(h, len(sel)), _pct(h2, len(sel2)), len(sel2), _pct(h3, len(sel3)), len(sel3)))
+            known = [e for e in sel if e["secrets"]]
+            ho = sum(1 for e in known if scores[t][e["id"]]["on_secret"])
+            cells.append("%d | %s | %s of %d | %s of %d | %s of %d" % (h, _pct(h, len(sel)), _pct(ho, len(known)), len(known),
+                                                              _pct(h2, len(sel2)), len(sel2), _pct(h3, len(sel3)), len(sel3)))
         print("| %s | %d | %s |" % (p, len(sel), " | ".join(cells)))
 
     print("\n## Recall per category (all peers' counted positives; per peer in columns for the first tool)\n")
