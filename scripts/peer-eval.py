@@ -1888,6 +1888,18 @@ def cmd_report(args):
                                                               _pct(h2, len(sel2)), len(sel2), _pct(h3, len(sel3)), len(sel3)))
         print("| %s | %d | %s |" % (p, len(sel), " | ".join(cells)))
 
+    print("\nPer rule (gitleaks-style sample templates make one rule 20-30 positives): peer rules or test")
+    print("tables with a counted positive, and the share of them with at least one positive found.\n")
+    print("| peer | rules | " + " | ".join("%s rules with a hit" % t for t in tools) + " |")
+    print("|---|---:|" + "---:|" * len(tools))
+    for p in peers + ["all"]:
+        byrule = collections.defaultdict(list)
+        for e in counted:
+            if p == "all" or e["peer"] == p:
+                byrule[(e["peer"], e["rule"])].append(e)
+        cells = [_pct(sum(1 for es in byrule.values() if any(scores[t][e["id"]]["hit"] for e in es)), len(byrule)) for t in tools]
+        print("| %s | %d | %s |" % (p, len(byrule), " | ".join(cells)))
+
     print("\n## Recall per category (all peers' counted positives; per peer in columns for the first tool)\n")
     t0 = tools[0] if tools else None
     print("| category | positives | " + " | ".join("%s recall" % t for t in tools) + " | " + " | ".join("%s/%s" % (t0, SHORT[p]) for p in peers) + " |")
@@ -2004,7 +2016,7 @@ def write_gaps(gapdir, gaps, counted, sc, tool, negatives):
                         continue
                     for e in es[:2 if n < 2 else 1]:
                         sec = (" secret=%s" % e["secrets"][0][:100]) if e["secrets"] else ""
-                        f.write("   - %s%s%s\n%s\n" % (e["id"], _tags(e), sec, _show(e["text"], 260)))
+                        f.write("   - %s%s%s\n%s\n" % (e["id"], _tags(e), sec, _show(_excerpt(e), 260)))
                 f.write("\n")
     gen = [e for e in counted if not sc[e["id"]]["hit"] and e["generic_shape"]]
     with open(os.path.join(gapdir, "generic.txt"), "w") as f:
@@ -2027,6 +2039,19 @@ def write_gaps(gapdir, gaps, counted, sc, tool, negatives):
                                                            (e["secrets"] or [""])[0][:100], _show(_line_of(e), 200)))
             f.write("\n")
     print("\ngap lists written to %s" % gapdir, file=sys.stderr)
+
+
+def _excerpt(e, limit=260):
+    """The example, or the lines around its secret when the example is long."""
+    text = e["text"].strip("\n")
+    if len(text) <= limit:
+        return text
+    lines = text.split("\n")
+    for sec in e["secrets"]:
+        for i, line in enumerate(lines):
+            if sec[:40] in line:
+                return "\n".join(lines[max(0, i - 1):i + 2])
+    return text
 
 
 def _line_of(e):
