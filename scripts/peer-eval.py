@@ -1111,7 +1111,15 @@ PROVIDER_ALIAS = {
     "terraformcloud": "terraform", "atlassianjira": "atlassian", "jira": "atlassian", "confluence": "atlassian",
     "trello": "atlassian",
 }
-for _n in ("vault", "terraform", "hashicorp", "doppler", "onepassword", "1password", "lastpass", "bitwarden",
+for _n, _c in (("zai", "ai"), ("devin", "ai"), ("sidekiq", "registry"), ("pwhash", "generic"), ("psexec", "generic"),
+               ("weakpassword", "generic"), ("krb5", "generic"), ("ldap", "generic"), ("ftp", "generic"),
+               ("django", "generic"), ("privkey", "private-key"), ("wireguard", "private-key"), ("arn", "cloud"),
+               ("s3", "cloud"), ("gcs", "cloud"), ("openshift", "cloud"), ("vmware", "cloud"), ("deno", "cloud"),
+               ("ngrok", "cloud"), ("hasura", "database"), ("confluent", "database"), ("codacy", "forge-ci"),
+               ("scrutinizerci", "forge-ci"), ("knapsackpro", "forge-ci"), ("blazemeter", "forge-ci"),
+               ("versioneye", "forge-ci"), ("paymongo", "payment"), ("pagarme", "payment"), ("moonclerk", "payment")):
+    CATEGORY_OF.setdefault(_n, _c)
+for _n in ("squarespace", "vault", "terraform", "hashicorp", "doppler", "onepassword", "1password", "lastpass", "bitwarden",
            "infisical", "akeyless", "atlassian", "linear", "notion", "asana", "monday", "clickup", "postman",
            "zendesk", "hubspot", "salesforce", "twilio", "okta", "auth0", "clerk", "frontegg", "workos",
            "contentful", "sanity", "algolia", "mapbox", "figma", "miro", "typeform", "jotform", "airbrake",
@@ -1129,38 +1137,34 @@ def compact(s):
 
 def provider_key(name):
     """The provider key of a rule id, detector name or provider display name."""
-    c = compact(name)
-    if not c:
+    segs = [x for x in re.split(r"[^a-z0-9]+", name.lower()) if x]
+    if not segs:
         return "unknown"
-    if c.startswith("1password"):
+    if segs[0] == "1password":
         return "onepassword"
+    # the longest run of leading words that names a known provider: "new-relic-user-api-key"
+    for k in range(len(segs), 0, -1):
+        j = "".join(segs[:k])
+        if j in CATEGORY_OF or j in PROVIDER_ALIAS:
+            return PROVIDER_ALIAS.get(j, j)
+    # a name written as one word ("githubapp", "awssessionkeys"): its longest known prefix
+    c = "".join(segs)
     for p in _PREFIXES:
-        if c.startswith(p) and (len(p) >= 4 or len(c) == len(p) or not c[len(p)].isalpha() or p in ("aws", "gcp", "ibm", "oci", "npm", "ado", "hf", "x", "fal")):
-            if p == "x" and c != "x":
-                continue
+        if len(p) < 2 or not c.startswith(p):
+            continue
+        if len(p) >= 4 or p in ("aws", "gcp", "ibm", "npm", "hf", "oci"):
             return PROVIDER_ALIAS.get(p, p)
-    return c
+    return segs[0] if len(segs) > 1 else c
 
 
 def peer_provider(peer, rule_id, rule_name, detector=None):
-    """Provider key of a peer rule: from its id segment (or trufflehog's detector directory)."""
+    """Provider key of a peer rule: from its id (`np.github.1`, `github-pat`) or trufflehog's detector."""
     if peer == "trufflehog":
-        base = re.sub(r"v\d+$", "", detector or rule_id)
-        return provider_key(base)
-    rid = rule_id
+        return provider_key(re.sub(r"v\d+$", "", detector or rule_id.split("/")[0]))
     if peer in ("noseyparker", "kingfisher"):
         parts = rule_id.split(".")
-        rid = parts[1] if len(parts) >= 3 else rule_id
-    else:
-        rid = re.split(r"[-_.]", rule_id)[0] if compact(rule_id) not in CATEGORY_OF else rule_id
-        # a multi-word provider such as "new-relic" or "hashicorp-tf": try the whole id first
-        whole = provider_key(rule_id)
-        if whole in CATEGORY_OF or whole in PROVIDER_ALIAS.values():
-            return whole
-    key = provider_key(rid)
-    if key in ("generic", "unknown") and rule_name:
-        return key
-    return key
+        return provider_key(parts[1] if len(parts) >= 3 else rule_id)
+    return provider_key(rule_id)
 
 
 def category_of(key, leak_map=None):
@@ -1177,10 +1181,7 @@ def category_of(key, leak_map=None):
 
 def leakward_provider(rule_id, provider):
     """Provider key of a leakward rule: its id's first segment, or its display name."""
-    if rule_id.startswith("private-key"):
-        return "privatekey"
-    key = provider_key(rule_id)
-    return key
+    return provider_key(rule_id)
 
 
 # ---------------------------------------------------------------------------------------------
