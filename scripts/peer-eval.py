@@ -66,6 +66,8 @@ Standard library only (Python 3.11).
 """
 
 import argparse
+import base64
+import binascii
 import collections
 import json
 import math
@@ -1765,11 +1767,15 @@ def cmd_import(args):
 
     if peer == "noseyparker":
         data = json.loads(text)
+        # [{"rule_text_id", "rule_name", "matches": [{"provenance": [{"path"}], "groups": [base64, ...]}]}]
         for finding in data:
             rid = finding.get("rule_text_id") or finding.get("rule_name", "")
             for m in finding.get("matches", []):
-                groups = m.get("groups") or []
-                secret = groups[0] if groups and isinstance(groups[0], str) else ""
+                groups = [g for g in (m.get("groups") or []) if isinstance(g, str)]
+                try:
+                    secret = base64.b64decode(groups[-1]).decode("utf-8", "replace") if groups else ""
+                except (ValueError, binascii.Error):
+                    secret = ""
                 for prov in m.get("provenance", []):
                     add(prov.get("path"), rid, finding.get("rule_name", ""), secret)
     elif peer == "kingfisher":
@@ -1778,11 +1784,13 @@ def cmd_import(args):
             items = data if isinstance(data, list) else data.get("findings", data.get("matches", []))
         except json.JSONDecodeError:
             items = [json.loads(line) for line in text.splitlines() if line.strip().startswith("{")]
+        # [{"id": RULE, "matches": [{"rule": {"id", "name"}, "finding": {"path", "snippet", ...}}]}]
         for item in items:
-            rule = item.get("rule", {}) if isinstance(item.get("rule"), dict) else {}
-            fnd = item.get("finding", item)
-            rid = rule.get("id") or item.get("rule_id") or item.get("id", "")
-            add(fnd.get("path") or item.get("path"), rid, rule.get("name", ""), fnd.get("snippet") or fnd.get("secret", ""))
+            for m in item.get("matches", [item]):
+                rule = m.get("rule", {}) if isinstance(m.get("rule"), dict) else {}
+                fnd = m.get("finding", m)
+                rid = rule.get("id") or item.get("id", "")
+                add(fnd.get("path"), rid, rule.get("name", ""), fnd.get("snippet") or fnd.get("secret", ""))
     else:
         sys.exit("--tool is noseyparker or kingfisher")
     name = args.name or peer
