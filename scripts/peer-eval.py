@@ -2037,6 +2037,10 @@ def write_gaps(gapdir, gaps, counted, sc, tool, negatives):
         for e in gen:
             byp[e["provider"]].append(e)
         ordered = sorted(byp.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        shapes = collections.Counter(_value_shape(e["secrets"][0]) for e in gen if e["secrets"])
+        syntax = collections.Counter(_assignment_syntax(e) for e in gen)
+        f.write("# value shapes: %s\n" % ", ".join("%s %d" % kv for kv in shapes.most_common()))
+        f.write("# assignment syntax: %s\n\n" % ", ".join("%s %d" % kv for kv in syntax.most_common()))
         f.write("# summary: provider (category) misses\n")
         for prov, es in ordered:
             f.write("#   %-28s %-14s %d\n" % (prov, es[0]["category"], len(es)))
@@ -2061,6 +2065,47 @@ def _excerpt(e, limit=260):
             if sec[:40] in line:
                 return "\n".join(lines[max(0, i - 1):i + 2])
     return text
+
+
+def _value_shape(v):
+    """A coarse class of a secret's alphabet and length, for the generic gap summary."""
+    if re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", v):
+        return "uuid"
+    if re.fullmatch(r"[0-9a-fA-F]+", v):
+        return "hex%s" % ("<32" if len(v) < 32 else ("32" if len(v) == 32 else ("40" if len(v) == 40 else ">32")))
+    if re.fullmatch(r"[a-z]{2,12}[_-][A-Za-z0-9_-]{8,}", v):
+        return "lowercase-prefix_token"
+    if re.fullmatch(r"[A-Za-z0-9]+", v):
+        return "alnum<20" if len(v) < 20 else "alnum"
+    if re.fullmatch(r"[A-Za-z0-9+/]+=*", v):
+        return "base64"
+    if re.fullmatch(r"[A-Za-z0-9_.~-]+", v):
+        return "alnum+_-."
+    return "other (has spaces or punctuation)"
+
+
+def _assignment_syntax(e):
+    """How the secret is given its name on its line: JSON, YAML, env, code, CLI flag or header."""
+    line = _line_of(e)
+    sec = e["secrets"][0] if e["secrets"] else ""
+    before = line[:line.find(sec)] if sec and sec in line else line
+    if re.search(r"(?i)(authorization|bearer|x-[\w-]+)\s*[:=]?\s*[\"']?\s*(bearer\s+|token\s+|basic\s+)?$", before):
+        return "header"
+    if re.search(r"--?[\w-]+[ =][\"']?$", before):
+        return "cli-flag"
+    if re.search(r"[\"'][\w.-]+[\"']\s*:\s*[\"']?$", before):
+        return "json/dict"
+    if re.search(r"[?&][\w.-]+=$", before):
+        return "url-query"
+    if re.search(r"(?:^|[\s\"'])[\w.-]+=[\"']?$", before):
+        return "env/ini"
+    if re.search(r"(:{1,3}=|\?=|=>|\.=|=)\s*[\"'`]?$", before):
+        return "code"
+    if re.search(r"[\w.-]+\s*:\s*[\"']?$", before):
+        return "yaml/colon"
+    if re.search(r"[\w.-]+\s+[\"']?$", before):
+        return "space-separated"
+    return "other"
 
 
 def _line_of(e):
