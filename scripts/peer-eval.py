@@ -5,6 +5,7 @@
     peer-eval.py run DIR --leakward BIN [--rules RULES_DIR] [--name NAME]
     peer-eval.py import DIR --tool noseyparker|kingfisher --report FILE [--name NAME]
     peer-eval.py report DIR [--gaps GAPDIR] [--tool NAME]
+    peer-eval.py selftest
 
 `extract` reads the example strings that other secret scanners publish with their
 rules and tests, from local bare git mirrors given on the command line (nothing is
@@ -2119,6 +2120,67 @@ def _line_of(e):
     return e["text"]
 
 
+_SELFTEST_YAML = r"""rules:
+- name: A
+  id: p.a.1
+  categories: [api, secret]
+  examples:
+  - 'say ''hi'''
+  - |
+      line one
+        indented
+  - "tab\tend"
+  negative_examples:
+    - >-
+      folded
+      text
+    - plain # comment
+"""
+
+_SELFTEST_GO = r"""package x
+const prefix = "tok_"
+var (
+	valid = prefix + `abc` // note
+)
+func TestX_Pattern(t *testing.T) {
+	tests := []struct{ name string; input string; want []string }{
+		{name: "ok", input: fmt.Sprintf("key=%s", valid), want: []string{valid}},
+		{name: "no", input: "nothing " + strings.Repeat("a", 3), want: nil},
+		{name: "rand", input: secrets.NewSecret("[a-z]{8}"), want: []string{"x"}},
+	}
+}
+"""
+
+
+def cmd_selftest(_args):
+    """Checks of the YAML reader, the Go evaluator and the placeholder flags on small inputs."""
+    rule = YamlLite(_SELFTEST_YAML).parse()["rules"][0]
+    assert rule["categories"] == ["api", "secret"], rule
+    assert rule["examples"] == ["say 'hi'", "line one\n  indented\n", "tab\tend"], rule["examples"]
+    assert rule["negative_examples"] == ["folded text", "plain"], rule["negative_examples"]
+
+    toks = go_tokens(_SELFTEST_GO)
+    env = {}
+    GoEval(toks, env=env).declarations(0, len(toks), toplevel=True)
+    assert env.get("valid") == "tok_abc", env
+    (_name, start, end), = go_functions(toks)
+    ev = GoEval(toks, env=dict(env))
+    ev.declarations(start, end, toplevel=False)
+    cases = ev.env["tests"]
+    assert cases[0] == {"name": "ok", "input": "key=tok_abc", "want": ["tok_abc"]}, cases[0]
+    assert cases[1]["input"] == "nothing aaa" and cases[1]["want"] == [], cases[1]
+    assert isinstance(cases[2]["input"], Unknown), cases[2]
+
+    assert placeholder_flags("AKIAXXXXXXXXXXXXXXXX")[0]
+    assert placeholder_flags("sk_live_<your key>")[0]
+    assert placeholder_flags("ghp_abc...")[0]
+    assert not placeholder_flags("Qv8h2Lp4Rk7mZ3xN9bT6wY1c")[0]
+    assert placeholder_flags("abcdefghijKLMNOP12")[1] == ["ascending-run"]
+    assert provider_key("new-relic-user-api-key") == "newrelic" and provider_key("githubapp") == "github"
+    assert peer_provider("noseyparker", "np.github.1", "") == "github"
+    print("selftest: ok")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -2138,6 +2200,8 @@ def main():
     p.add_argument("--report", required=True)
     p.add_argument("--name")
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("selftest", help="check the YAML reader, the Go evaluator and the flags on small inputs")
+    p.set_defaults(func=cmd_selftest)
     p = sub.add_parser("report", help="print recall, false alarms and gaps")
     p.add_argument("dir")
     p.add_argument("--gaps", metavar="GAPDIR", help="write gap lists for rule authors here")
