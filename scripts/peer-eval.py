@@ -1865,7 +1865,8 @@ def cmd_report(args):
         if e["provider"] == "generic":
             e["category"] = "generic"
     peers = [p for p in PEERS if p in summary]
-    tools = list(results)
+    # leakward's result sets first: the per-peer category columns and the gap lists are its
+    tools = sorted(results, key=lambda t: (not t.startswith("leakward"), t))
     scores = {t: score(examples, results[t]) for t in tools}
 
     print("## Examples extracted\n")
