@@ -746,7 +746,11 @@ class Kind:
             if not self.g1.fullmatch(secret):
                 last = ("regex", secret)
                 continue
-            if looks_placeholder(secret) or (text and looks_placeholder(text)):
+            # The kind's own prefix may hold such a word (`shippo_test_`): judge the random part.
+            prefix = self.d.get("prefix") or ""
+            body = secret[len(prefix):] if prefix and secret.startswith(prefix) else secret
+            if looks_placeholder(body) or (text and text != secret and looks_placeholder(text)):
+                last = ("placeholder", secret)
                 continue
             if sp is None and not self.shape_ok(secret) and attempt < 500:
                 last = ("shape", secret)
@@ -1430,8 +1434,17 @@ def neg_placeholders(rng):
 # --------------------------------------------------------------------------------------
 
 def load_kinds(path):
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
+    """The kinds in `path`, or, for the default list, in every tests/data/credential-kinds*.json
+    (the base list and one file per group of rules added since)."""
+    paths = [path]
+    if os.path.abspath(path) == os.path.abspath(os.path.join(REPO_ROOT, DEFAULT_FORMATS)):
+        data_dir = os.path.dirname(os.path.abspath(path))
+        paths = sorted(os.path.join(data_dir, name) for name in os.listdir(data_dir)
+                       if name.startswith("credential-kinds") and name.endswith(".json"))
+    data = []
+    for one in paths:
+        with open(one, encoding="utf-8") as fh:
+            data.extend(json.load(fh))
     return [Kind(d) for d in data]
 
 

@@ -22,36 +22,64 @@ fn every_example_is_found_and_every_negative_is_not() {
     assert!(counts.examples >= 2 * counts.rules && counts.negatives >= 2 * counts.rules);
 }
 
+/// Every credential kind of `tests/data/credential-kinds*.json` (the base list and one file
+/// per group of rules added since), as JSON objects.
+fn credential_kinds() -> Vec<serde_json::Value> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            name.starts_with("credential-kinds") && name.ends_with(".json")
+        })
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    files
+        .iter()
+        .flat_map(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let kinds: serde_json::Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            kinds.as_array().unwrap().clone()
+        })
+        .collect()
+}
+
 #[test]
 fn every_credential_kind_has_a_rule() {
-    // tests/data/credential-kinds.json lists the credential kinds leakward promises to find
-    // (the eval corpus plants one fresh key of each): every one needs a rule of that id.
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/credential-kinds.json"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let kinds: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let kinds = kinds.as_array().unwrap();
+    // The credential kinds leakward promises to find (the eval corpus plants one fresh key of
+    // each): every one needs a rule of that id, and the rule's category agrees.
+    let kinds = credential_kinds();
     let wanted: BTreeSet<&str> = kinds.iter().map(|k| k["id"].as_str().unwrap()).collect();
     assert_eq!(wanted.len(), kinds.len(), "duplicate kind ids");
     let rules = RuleSet::builtin().unwrap();
     let have: BTreeSet<&str> = rules.rules().iter().map(|r| r.id.as_str()).collect();
     let missing: Vec<&&str> = wanted.difference(&have).collect();
-    assert!(
-        missing.is_empty(),
-        "credential kinds without a rule: {missing:?}"
-    );
+    assert!(missing.is_empty(), "credential kinds without a rule: {missing:?}");
+    for kind in &kinds {
+        let rule = rules
+            .rules()
+            .iter()
+            .find(|r| r.id == kind["id"].as_str().unwrap())
+            .unwrap();
+        let category = kind["category"].as_str().unwrap();
+        let ai = category.starts_with("ai");
+        assert_eq!(
+            rule.category == leakward::rules::Category::Ai,
+            ai,
+            "{}: kind category {category}, rule category {}",
+            rule.id,
+            rule.category
+        );
+    }
     let ai_providers: BTreeSet<&str> = kinds
         .iter()
         .filter(|k| k["category"].as_str().unwrap().starts_with("ai-"))
         .map(|k| k["provider"].as_str().unwrap())
         .collect();
-    assert!(
-        ai_providers.len() >= 50,
-        "{} AI providers",
-        ai_providers.len()
-    );
+    assert!(ai_providers.len() >= 50, "{} AI providers", ai_providers.len());
 }
 
 #[test]
