@@ -227,6 +227,8 @@ fn place(
             provenance: None,
             path_in_repository: false,
             inline_allow,
+            verification: None,
+            exposure: None,
         });
     }
 }

@@ -2,9 +2,11 @@
 
 mod inline_allow;
 mod secret;
+mod verification;
 
 pub use inline_allow::InlineAllow;
 pub use secret::{Fingerprint, Secret};
+pub use verification::{Exposure, Verification, VerificationStatus};
 
 use crate::rules::{Category, Confidence, Rule, Severity};
 
@@ -89,6 +91,10 @@ pub struct Finding {
     pub path_in_repository: bool,
     /// An allow comment on the finding's line (or the secret's last line), if any.
     pub inline_allow: Option<InlineAllow>,
+    /// What the provider said about the key (`--verify` only).
+    pub verification: Option<Verification>,
+    /// How long the key has been in the repository (history findings only).
+    pub exposure: Option<Exposure>,
 }
 
 impl Finding {
