@@ -1,6 +1,5 @@
 //! The end every scanning command shares: filter, write the report and the summary, pick the exit code.
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::cli::{ColorChoice, ReportArgs};
 use crate::config::LoadedConfig;
 use crate::filter::{self, Baseline};
@@ -47,6 +46,7 @@ pub(super) fn finish(
     output.findings = filtered.kept;
     output.stats.suppressed = filtered.suppressed;
     output.stats.baseline_unmatched = filtered.baseline_unmatched;
+    super::verify::annotate(&mut output.findings, &args.verify)?;
     output.stats.duration = started.elapsed();
 
     let options = ReportOptions {
@@ -71,11 +71,10 @@ pub(super) fn finish(
         &output.stats,
     )
     .ok();
-    Ok(if output.findings.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
-    })
+    Ok(super::verify::exit_code(
+        &output.findings,
+        args.verify.fail_on,
+    ))
 }
 
 /// Sorts findings into report order and drops exact repeats (a file given twice): the same

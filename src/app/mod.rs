@@ -3,12 +3,15 @@
 
 mod baseline;
 mod ci;
+mod explain;
 mod finish;
 mod history;
 mod hooks;
+mod revoke;
 mod rules;
 mod scan;
 mod setup;
+mod verify;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
@@ -34,5 +37,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Ci(args) => ci::ci(args),
         Command::Baseline(args) => baseline::baseline(args),
         Command::Rules(args) => rules::rules(args),
+        Command::Verify(args) => verify::verify_report(args),
+        Command::Revoke(args) => revoke::revoke(args),
+        Command::Explain(args) => explain::explain(args),
     }
 }

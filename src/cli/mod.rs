@@ -1,5 +1,9 @@
 //! Command-line definitions (clap derive); nothing else.
 
+mod verify;
+
+pub use verify::{ExplainArgs, FailOn, RevokeArgs, VerifyArgs, VerifyReportArgs};
+
 use crate::report::Format;
 use crate::rules::Category;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -35,6 +39,13 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// List the rules, or prove their examples with `rules check`.
     Rules(RulesArgs),
+    /// Check the keys of a report written with `--show-secrets` against their providers.
+    Verify(VerifyReportArgs),
+    /// Revoke the keys of a report written with `--show-secrets` through their providers'
+    /// APIs where one exists (asking first), and say how to revoke the others.
+    Revoke(RevokeArgs),
+    /// What a kind of key grants, and how to revoke, rotate and replace it.
+    Explain(ExplainArgs),
 }
 
 /// Options of every scanning command: threads, configuration and rules.
@@ -103,6 +114,9 @@ pub struct ReportArgs {
     /// When to colour the text report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Verification against the providers.
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 /// Options of `leakward scan`.
