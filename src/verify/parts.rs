@@ -18,7 +18,7 @@ pub fn partner(findings: &[Finding], of: usize, rules: &[String]) -> Option<usiz
             *i != of
                 && f.path == me.path
                 && commit(f) == commit(me)
-                && rules.iter().any(|r| *r == f.rule.id)
+                && rules.contains(&f.rule.id)
                 && f.line.abs_diff(me.line) <= PART_WINDOW_LINES
         })
         .min_by_key(|(_, f)| (f.line.abs_diff(me.line), f.line, f.column))
