@@ -271,13 +271,19 @@ fn requests_to_one_host_are_spaced_and_retry_after_is_honoured() {
     let mut times: Vec<_> = server.requests().iter().map(|q| q.at).collect();
     times.sort();
     assert_eq!(times.len(), 5);
+    // Starts are 200 ms apart; arrival adds connection jitter on a loaded machine, so each
+    // gap is checked loosely and the span of four tightly (unlimited, all four arrive at once).
     for pair in times.windows(2) {
         let gap = pair[1] - pair[0];
         assert!(
-            gap >= Duration::from_millis(180),
+            gap >= Duration::from_millis(100),
             "requests to one host {gap:?} apart"
         );
     }
+    assert!(
+        times[3] - times[0] >= Duration::from_millis(540),
+        "{times:?}"
+    );
     let retried: Vec<_> = server
         .requests()
         .into_iter()
