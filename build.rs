@@ -1,9 +1,11 @@
-//! Embeds every `rules/*.toml` file into the binary, and sets `LEAKWARD_VERSION`.
+//! Embeds every `rules/*.toml` and `verifiers/*.toml` file into the binary, and sets
+//! `LEAKWARD_VERSION`.
 //!
-//! The generated file holds one `(file name, contents as JSON)` pair per rule file, in
-//! file-name order, so the built-in rule set is the same on every machine and needs no files
-//! at run time. Each file is parsed here and embedded as JSON, which the binary reads in a
-//! tenth of the time TOML takes; a file that is not valid TOML fails the build, naming it.
+//! The generated files hold one `(file name, contents)` pair per data file, in file-name
+//! order, so the built-in rules and verifiers are the same on every machine and need no files
+//! at run time. Each rule file is parsed here and embedded as JSON, which the binary reads in
+//! a tenth of the time TOML takes; a rule file that is not valid TOML fails the build, naming
+//! it. Verifier files are embedded as written.
 //!
 //! `LEAKWARD_VERSION` (what `leakward --version` prints) is the package version followed by
 //! the commit it was built from, `0.1.0 (1a2b3c4)`, when the crate is built in a git checkout;
@@ -54,6 +56,38 @@ fn main() {
 
     let out =
         PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
+    fs::write(out, generated).expect("OUT_DIR is writable");
+    embed_toml_files(
+        &manifest_dir.join("verifiers"),
+        "BUILTIN_VERIFIER_FILES",
+        "builtin_verifiers.rs",
+    );
+}
+
+/// Writes `OUT_DIR/<output>` with a static `name` listing every `*.toml` file of `dir`.
+fn embed_toml_files(dir: &std::path::Path, name: &str, output: &str) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .expect("the data directory is readable")
+        .map(|entry| entry.expect("a data directory entry is readable").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    files.sort();
+    let mut generated =
+        format!("/// Built-in data files: (file name, TOML contents).\npub static {name}: &[(&str, &str)] = &[\n");
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("data file names are UTF-8");
+        generated.push_str(&format!(
+            "    ({file_name:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        ));
+    }
+    generated.push_str("];\n");
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(output);
     fs::write(out, generated).expect("OUT_DIR is writable");
 }
 

@@ -235,6 +235,8 @@ fn place(
             provenance: None,
             path_in_repository: false,
             inline_allow,
+            verification: None,
+            exposure: None,
         });
     }
 }

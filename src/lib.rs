@@ -32,3 +32,4 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod stats;
+pub mod verify;

@@ -40,8 +40,8 @@ fn credential_kinds() -> Vec<serde_json::Value> {
         .iter()
         .flat_map(|path| {
             let text = std::fs::read_to_string(path).unwrap();
-            let kinds: serde_json::Value = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let kinds: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             kinds.as_array().unwrap().clone()
         })
         .collect()
@@ -57,7 +57,10 @@ fn every_credential_kind_has_a_rule() {
     let rules = RuleSet::builtin().unwrap();
     let have: BTreeSet<&str> = rules.rules().iter().map(|r| r.id.as_str()).collect();
     let missing: Vec<&&str> = wanted.difference(&have).collect();
-    assert!(missing.is_empty(), "credential kinds without a rule: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "credential kinds without a rule: {missing:?}"
+    );
     for kind in &kinds {
         let rule = rules
             .rules()
@@ -79,7 +82,11 @@ fn every_credential_kind_has_a_rule() {
         .filter(|k| k["category"].as_str().unwrap().starts_with("ai-"))
         .map(|k| k["provider"].as_str().unwrap())
         .collect();
-    assert!(ai_providers.len() >= 50, "{} AI providers", ai_providers.len());
+    assert!(
+        ai_providers.len() >= 50,
+        "{} AI providers",
+        ai_providers.len()
+    );
 }
 
 #[test]

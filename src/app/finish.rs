@@ -1,6 +1,6 @@
 //! The end every scanning command shares: filter, write the report and the summary, pick the exit code.
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS};
+use super::EXIT_CLEAN;
 use crate::cli::{ColorChoice, ReportArgs};
 use crate::config::LoadedConfig;
 use crate::filter::{self, Baseline};
@@ -75,6 +75,7 @@ pub(super) fn finish(
     output.findings = filtered.kept;
     output.stats.suppressed = filtered.suppressed;
     output.stats.baseline_unmatched = filtered.baseline_unmatched;
+    super::verify::annotate(&mut output.findings, &args.verify)?;
     output.stats.duration = started.elapsed();
 
     let options = ReportOptions {
@@ -106,11 +107,8 @@ pub(super) fn finish(
     if let Some(block) = advice.hook_block() {
         eprintln!("{block}");
     }
-    Ok(if args.exit_zero {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
-    })
+    let code = super::verify::exit_code(&output.findings, args.verify.fail_on);
+    Ok(if args.exit_zero { EXIT_CLEAN } else { code })
 }
 
 /// Sorts findings into report order and drops exact repeats (a file given twice): the same

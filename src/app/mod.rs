@@ -3,13 +3,16 @@
 
 mod baseline;
 mod ci;
+mod explain;
 mod finish;
 mod history;
 mod hooks;
 mod manual;
+mod revoke;
 mod rules;
 mod scan;
 mod setup;
+mod verify;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
@@ -38,5 +41,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Rules(args) => rules::rules(args),
         Command::Completions(args) => manual::completions(args),
         Command::Man(args) => manual::man(args),
+        Command::Verify(args) => verify::verify_report(args),
+        Command::Revoke(args) => revoke::revoke(args),
+        Command::Explain(args) => explain::explain(args),
     }
 }

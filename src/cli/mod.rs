@@ -1,5 +1,9 @@
 //! Command-line definitions (clap derive); nothing else.
 
+mod verify;
+
+pub use verify::{ExplainArgs, FailOn, RevokeArgs, VerifyArgs, VerifyReportArgs};
+
 use crate::report::Format;
 use crate::rules::{Category, Severity};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -43,6 +47,13 @@ pub enum Command {
     Completions(manual::CompletionsArgs),
     /// Print the man page (roff), or write one page per command with --dir.
     Man(manual::ManArgs),
+    /// Check the keys of a report written with `--show-secrets` against their providers.
+    Verify(VerifyReportArgs),
+    /// Revoke the keys of a report written with `--show-secrets` through their providers'
+    /// APIs where one exists (asking first), and say how to revoke the others.
+    Revoke(RevokeArgs),
+    /// What a kind of key grants, and how to revoke, rotate and replace it.
+    Explain(ExplainArgs),
 }
 
 /// Options of every scanning command: threads, configuration and rules.
@@ -128,6 +139,9 @@ pub struct ReportArgs {
     /// Exit 0 even when there are findings (report them, do not fail); errors still exit 2.
     #[arg(long)]
     pub exit_zero: bool,
+    /// Verification against the providers.
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 /// Options of `leakward scan`.

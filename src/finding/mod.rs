@@ -2,9 +2,11 @@
 
 mod inline_allow;
 mod secret;
+mod verification;
 
 pub use inline_allow::InlineAllow;
 pub use secret::{Fingerprint, Secret, HIDDEN_AT_LEAST};
+pub use verification::{Exposure, Verification, VerificationStatus};
 
 use crate::rules::{Category, Confidence, Rule, Severity};
 
@@ -88,6 +90,10 @@ pub struct Finding {
     pub path_in_repository: bool,
     /// An allow comment on the finding's line (or the secret's last line), if any.
     pub inline_allow: Option<InlineAllow>,
+    /// What the provider said about the key (`--verify` only).
+    pub verification: Option<Verification>,
+    /// How long the key has been in the repository (history findings only).
+    pub exposure: Option<Exposure>,
 }
 
 /// The text around a secret on its line, printable, cut to a few characters each side. The

@@ -38,6 +38,17 @@ pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
         value["commit_summary"] = json!(printable(&provenance.summary));
         value["other_occurrences"] = json!(provenance.other_occurrences);
     }
+    if let Some(exposure) = &finding.exposure {
+        value["exposed_days"] = json!(exposure.days);
+        value["rotation_overdue"] = json!(exposure.overdue());
+    }
+    if let Some(verification) = &finding.verification {
+        value["verification"] = json!({
+            "status": verification.status.as_str(),
+            "detail": verification.detail,
+            "checked_at": verification.checked_at,
+        });
+    }
     value
 }
 

@@ -137,6 +137,15 @@ fn result(finding: &Finding, rule_index: usize, options: ReportOptions) -> Value
         value["properties"]["date"] = json!(p.date);
         value["properties"]["commitSummary"] = json!(p.summary);
     }
+    if let Some(exposure) = &finding.exposure {
+        value["properties"]["exposedDays"] = json!(exposure.days);
+        value["properties"]["rotationOverdue"] = json!(exposure.overdue());
+    }
+    if let Some(v) = &finding.verification {
+        value["properties"]["verification"] = json!({
+            "status": v.status.as_str(), "detail": v.detail, "checkedAt": v.checked_at,
+        });
+    }
     value
 }
 

@@ -1,6 +1,6 @@
 //! The one-line summary and the warnings, for stderr.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, VerificationStatus};
 use crate::rules::Severity;
 use crate::stats::ScanStats;
 use std::io::{self, Write};
@@ -89,12 +89,62 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], stats: &ScanStats) -> io
         );
     }
     writeln!(out, "{line}")?;
+    write_verification(out, findings)?;
     if !stats.baseline_unmatched.is_empty() {
         writeln!(
             out,
             "leakward: {} baseline {} matched nothing in this run (fixed, or no longer scanned); prune with `leakward baseline`",
             stats.baseline_unmatched.len(),
             if stats.baseline_unmatched.len() == 1 { "entry" } else { "entries" }
+        )?;
+    }
+    Ok(())
+}
+
+/// Counts by verification status, and the keys exposed longer than their rotation period.
+fn write_verification(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    if findings.iter().any(|f| f.verification.is_some()) {
+        let counts: Vec<String> = VerificationStatus::ALL
+            .iter()
+            .map(|&s| {
+                let n = findings
+                    .iter()
+                    .filter(|f| f.verification.as_ref().is_some_and(|v| v.status == s))
+                    .count();
+                format!("{n} {}", s.as_str())
+            })
+            .collect();
+        writeln!(out, "leakward: verification: {}", counts.join(", "))?;
+    }
+    let mut overdue: Vec<(&str, u64)> = findings
+        .iter()
+        .filter_map(|f| {
+            let e = f.exposure.as_ref().filter(|e| e.overdue())?;
+            Some((f.fingerprint.as_str(), e.rotation_days))
+        })
+        .collect();
+    overdue.sort_unstable();
+    overdue.dedup_by_key(|(fingerprint, _)| *fingerprint);
+    if !overdue.is_empty() {
+        let mut periods: Vec<u64> = overdue.iter().map(|(_, d)| *d).collect();
+        periods.sort_unstable();
+        periods.dedup();
+        let periods: Vec<String> = periods.iter().map(|d| format!("{d}")).collect();
+        let one = overdue.len() == 1;
+        let keys = if one {
+            "1 key has".to_string()
+        } else {
+            format!("{} keys have", overdue.len())
+        };
+        let (whose, them, their) = if one {
+            ("its provider's", "it", "its")
+        } else {
+            ("their providers'", "them", "their")
+        };
+        writeln!(
+            out,
+            "leakward: {keys} been in the repository longer than {whose} rotation period ({} days): rotate {them} whatever {their} status",
+            periods.join(" or "),
         )?;
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! The text report: one block per finding, for people at a terminal.
 
 use super::{sanitize, shown_secret, ReportOptions};
-use crate::finding::Finding;
+use crate::finding::{Finding, VerificationStatus};
 use crate::rules::Severity;
 use std::io::{self, Write};
 
@@ -23,7 +23,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
         };
         writeln!(
             out,
-            "{}{}:{}:{}{}  {}{}{}  [{} · {}]",
+            "{}{}:{}:{}{}  {}{}{}  [{} · {}]{}",
             paint(BOLD),
             sanitize(finding.path.as_bytes()),
             finding.line,
@@ -34,6 +34,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
             paint(RESET),
             finding.rule.id,
             finding.rule.severity.as_str(),
+            status_tag(finding, options.color),
         )?;
         let multi_line = finding.secret.expose().contains(&b'\n');
         match &finding.snippet {
@@ -67,6 +68,32 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
                 )?;
             }
         }
+        if let Some(exposure) = &finding.exposure {
+            let date = exposure.since.get(..10).unwrap_or(&exposure.since);
+            let days = if exposure.days == 1 { "day" } else { "days" };
+            write!(
+                out,
+                "    in the repository since {date} ({} {days})",
+                exposure.days
+            )?;
+            if exposure.overdue() {
+                write!(
+                    out,
+                    ": longer than the {}-day rotation period, rotate it whatever its status",
+                    exposure.rotation_days
+                )?;
+            }
+            writeln!(out)?;
+        }
+        if let Some(v) = &finding.verification {
+            writeln!(
+                out,
+                "    verified {}: {} ({})",
+                v.status,
+                sanitize(v.detail.as_bytes()),
+                v.checked_at
+            )?;
+        }
         writeln!(
             out,
             "    {}revoke: {}{}",
@@ -80,4 +107,18 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
         writeln!(out, "{closing}")?;
     }
     Ok(())
+}
+
+/// `  LIVE` (bold red on a terminal), `  invalid`, `  unknown`, `  error`, or nothing when
+/// the finding was not verified.
+fn status_tag(finding: &Finding, color: bool) -> String {
+    let Some(v) = &finding.verification else {
+        return String::new();
+    };
+    match (v.status, color) {
+        (VerificationStatus::Live, true) => format!("  \x1b[1;41;97m LIVE {RESET}"),
+        (VerificationStatus::Live, false) => "  LIVE".to_string(),
+        (status, true) => format!("  {DIM}{status}{RESET}"),
+        (status, false) => format!("  {status}"),
+    }
 }
