@@ -4,10 +4,10 @@
 //! memory already, to [`scan_bytes`] (git blobs), so chunking, binary and UTF-16 handling, line
 //! numbers and snippets work the same everywhere.
 
-use crate::finding::{Finding, Fingerprint, InlineAllow, RuleSummary, Secret};
+use crate::finding::{Finding, FindingPart, Fingerprint, InlineAllow, RuleSummary, Secret};
 use crate::lines::{count_chars, LineIndex};
 use crate::printable::sanitize;
-use crate::rules::MAX_WINDOW;
+use crate::rules::{Partner, MAX_WINDOW};
 use crate::scan::{Match, Scanner};
 use std::io::{self, Read};
 
@@ -213,6 +213,25 @@ fn place(
                 let (line_start, line_end) = index.line_bounds(buffer, at);
                 InlineAllow::find(&buffer[line_start..line_end])
             });
+        let parts = found
+            .parts
+            .iter()
+            .map(|part| {
+                let pair = scanner.rules().pair(part.pair);
+                let bytes = &buffer[part.start..part.end];
+                let prefix_len = match pair.partner {
+                    Partner::Rule(partner) => scanner.rules().rule(partner).prefix_len(bytes),
+                    Partner::Pattern(_) => 0,
+                };
+                let position = index.position(buffer, part.start);
+                FindingPart {
+                    name: pair.part.clone(),
+                    secret: Secret::new(bytes.to_vec(), prefix_len),
+                    line: position.line,
+                    column: position.column,
+                }
+            })
+            .collect();
         out.push(Finding {
             fingerprint: Fingerprint::of(&rule.id, bytes),
             rule: RuleSummary::from(rule),
@@ -227,6 +246,7 @@ fn place(
             provenance: None,
             path_in_repository: false,
             inline_allow,
+            parts,
         });
     }
 }

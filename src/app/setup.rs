@@ -83,7 +83,12 @@ pub(super) fn load_rules_from(
                 .into());
         }
     }
-    let rules = RuleSet::compile(definitions)?;
+    let pairs = match rules_path {
+        Some(path) => rules::pairs_from_path(path)
+            .with_context(|| format!("loading rules from {}", path.display()))?,
+        None => rules::builtin_pairs().context("loading the built-in rules")?,
+    };
+    let rules = RuleSet::compile(definitions)?.with_pairs(pairs)?;
     let custom_ids: Vec<&str> = config
         .custom_rules
         .iter()

@@ -58,6 +58,20 @@ pub struct Provenance {
     pub other_occurrences: u64,
 }
 
+/// Another part of a multi-part credential, named by the finding of its secret (an AWS access
+/// key id next to the secret key that is the finding).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingPart {
+    /// What the part is (`access key id`).
+    pub name: String,
+    /// The part itself (redacted like every secret unless exposed on request).
+    pub secret: Secret,
+    /// 1-based line of the part's first byte.
+    pub line: u64,
+    /// 1-based column of the part's first character.
+    pub column: u64,
+}
+
 /// One leaked secret at one place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -89,6 +103,8 @@ pub struct Finding {
     pub path_in_repository: bool,
     /// An allow comment on the finding's line (or the secret's last line), if any.
     pub inline_allow: Option<InlineAllow>,
+    /// Other parts of the same credential found near the secret (empty for most findings).
+    pub parts: Vec<FindingPart>,
 }
 
 impl Finding {

@@ -1,6 +1,6 @@
 //! The JSON document and JSON Lines reports.
 
-use super::{shown_secret, ReportOptions};
+use super::{shown_part, shown_secret, ReportOptions};
 use crate::finding::Finding;
 use crate::stats::ScanStats;
 use serde_json::{json, Value};
@@ -30,6 +30,20 @@ pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
         "snippet": finding.snippet,
         "revoke": finding.rule.revoke,
     });
+    if !finding.parts.is_empty() {
+        value["parts"] = finding
+            .parts
+            .iter()
+            .map(|part| {
+                json!({
+                    "name": part.name,
+                    "secret": shown_part(part, options),
+                    "line": part.line,
+                    "column": part.column,
+                })
+            })
+            .collect();
+    }
     if let Some(provenance) = &finding.provenance {
         value["commit"] = json!(provenance.commit);
         value["author_name"] = json!(provenance.author_name);
