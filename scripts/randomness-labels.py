@@ -12,14 +12,16 @@ line, and the value. Two halves:
   vendor-like prefix (`tok_`, `sk-`, `live_`, ...);
 - values harvested from the newest commit of real repositories (bare git directories, such as
   those the session tools' `fetch` gives): every `name = value`, `name: value`, `name := value`,
-  `name => value` in every text file under 400 KB, one line per distinct value.
+  `name => value` in every text file under 400 KB whose value a generic rule could capture
+  (8 to 200 characters of `A-Za-z0-9+/=_~!@#%^*-`), one line per distinct value.
 
-A harvested value is labelled by rules independent of the measure, written below: random when
-it is machine-made (a hexadecimal string of 16+ digits with letters and digits, an id behind a
-known API prefix, base64 of 20+ characters with all three classes) unless it sits in a hash or
-lockfile context, where no scanner should report it (`integrity`, `checksum`, `sha256`, `hash`,
-`h1:` of go.sum, a *.lock file); not random otherwise (identifiers, words, paths, URLs,
-versions, numbers, UUIDs). The set stays outside the repository: never commit it.
+A harvested value is labelled by rules independent of the measure, written below: `h` when it
+sits in a hash or lockfile context (`integrity`, `checksum`, `sha256`, `hash`, `h1:` of go.sum,
+a *.lock file), where the context check must reject it whatever the value; 1 (random) when it is
+machine-made (a hexadecimal string of 16+ characters with letters and digits, an id behind a
+known API prefix, a commit-pinned action, base64 of 20+ characters with all three classes);
+0 otherwise (identifiers, words, paths, versions, numbers, UUIDs, placeholders). The set stays
+outside the repository: never commit it.
 """
 
 import random
@@ -34,7 +36,12 @@ ASSIGN = re.compile(
 SKIP = (".png", ".jpg", ".gif", ".ico", ".woff", ".woff2", ".ttf", ".pdf", ".zip", ".gz", ".jar", ".svg")
 HASH_CONTEXT = re.compile(r"(?i)(integrity|checksum|sha\d*|md5|hash|digest|\bh1\b|etag|resolved)")
 LOCKFILE = re.compile(r"(\.lock|go\.sum|package-lock\.json|yarn\.lock|pnpm-lock\.yaml)$")
-API_ID = re.compile(r"^(toolu|srvtoolu|tooluse|msg|msg_vrtx|call|chatcmpl|evt|file|req|run|thread|asst|batch|vsfb|resp|fc|ws|cs)[_-][A-Za-z0-9_-]{12,}$")
+API_ID = re.compile(
+    r"^(toolu|srvtoolu|tooluse|msg|msg_vrtx|call|chatcmpl|cmpl|evt|file|req|run|thread|asst|batch|vsfb"
+    r"|resp|fc|ws|cs|cu|rs|cp|ft|wh|whsec|audio|image\d*)[_-][A-Za-z0-9_+/=-]{8,}$"
+)
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")  # actions/checkout@<commit>
+CAPTURED = re.compile(r"^[A-Za-z0-9+/=_~!@#%^*-]{8,200}$")  # what a generic rule can capture
 HEX = re.compile(r"^[0-9a-f]{16,}$|^[0-9A-F]{16,}$")
 B64 = re.compile(r"^[A-Za-z0-9+/]{20,}={0,2}$")
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -97,14 +104,16 @@ def harvested(git_dir):
 
 
 def label(source, key, context, value):
-    """1 when the value is machine-made and outside a hash context, else 0."""
-    hash_context = HASH_CONTEXT.search(key) or HASH_CONTEXT.search(context[-40:]) or LOCKFILE.search(source)
-    if hash_context or UUID.match(value) or any(p in value.lower() for p in PLACEHOLDER):
+    """1 when the value is machine-made, h when it is in a hash or lockfile context (no scanner
+    should report it: the measure is not asked, the context is), else 0."""
+    if HASH_CONTEXT.search(key) or HASH_CONTEXT.search(context[-40:]) or LOCKFILE.search(source):
+        return "h"
+    if UUID.match(value) or any(p in value.lower() for p in PLACEHOLDER):
         return 0
     classes = sum(bool(re.search(c, value)) for c in ("[a-z]", "[A-Z]", "[0-9]"))
     if HEX.match(value) and re.search("[0-9]", value) and re.search("[a-fA-F]", value):
         return 1
-    if API_ID.match(value):
+    if API_ID.match(value) or PINNED.match(value):
         return 1
     if B64.match(value) and classes == 3:
         return 1
@@ -122,7 +131,7 @@ def main():
             out.write(f"1\t{source}\t{context}\t{value}\n")
         for git_dir in sys.argv[2:]:
             for source, key, context, value in harvested(git_dir):
-                if value in seen or "\t" in value:
+                if value in seen or not CAPTURED.match(value):
                     continue
                 seen.add(value)
                 out.write(f"{label(source, key, context, value)}\t{source}\t{context}\t{value}\n")

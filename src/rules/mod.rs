@@ -12,7 +12,7 @@ pub use definition::{
     DEFAULT_LOOKBEHIND, DEFAULT_WINDOW, MAX_PAIR_LINES, MAX_WINDOW,
 };
 pub use keywords::KeywordIndex;
-pub use pair::{Pair, Partner};
+pub use pair::{Pair, PartPattern, Partner};
 
 use crate::error::{Error, Result};
 use regex::bytes::{Regex, RegexBuilder};
@@ -248,7 +248,12 @@ pub fn builtin_definitions() -> Result<Vec<(String, RuleDefinition)>> {
 /// Fails only if a built-in file is invalid, which the test suite rules out.
 pub fn builtin_pairs() -> Result<Vec<(String, PairDefinition)>> {
     let mut pairs = Vec::new();
-    for (file, text) in BUILTIN_RULE_FILES {
+    // Only files with pairs are parsed again (one today): parsing every rule file twice would
+    // cost more than a small scan.
+    for (file, text) in BUILTIN_RULE_FILES
+        .iter()
+        .filter(|(_, t)| t.contains("pair"))
+    {
         pairs.extend(
             parse_file(file, text)?
                 .pairs
@@ -265,7 +270,10 @@ pub fn builtin_pairs() -> Result<Vec<(String, PairDefinition)>> {
 /// An unreadable path, invalid TOML or a schema error.
 pub fn pairs_from_path(path: &Path) -> Result<Vec<(String, PairDefinition)>> {
     let mut pairs = Vec::new();
-    for (name, text) in read_rule_files(path)? {
+    for (name, text) in read_rule_files(path)?
+        .into_iter()
+        .filter(|(_, text)| text.contains("pair"))
+    {
         pairs.extend(
             parse_file(&name, &text)?
                 .pairs

@@ -4,6 +4,7 @@ use super::definition::{PairDefinition, MAX_PAIR_LINES};
 use super::Rule;
 use crate::error::{Error, Result};
 use regex::bytes::{Regex, RegexBuilder};
+use std::sync::OnceLock;
 
 /// A part that makes a leak together with a rule's secret, ready to search.
 #[derive(Debug)]
@@ -30,7 +31,30 @@ pub enum Partner {
     /// A match of this rule (by index); its own finding is folded into the secret's.
     Rule(usize),
     /// Capture group 1 of this pattern, searched only around a secret.
-    Pattern(Regex),
+    Pattern(PartPattern),
+}
+
+/// A part's pattern, checked when loaded and compiled on first use: most scans never find the
+/// secret it completes, and compiling costs more than a small scan.
+#[derive(Debug)]
+pub struct PartPattern {
+    source: String,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl PartPattern {
+    /// The compiled pattern; `None` only if it exceeds the regex size limit.
+    pub fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| {
+                RegexBuilder::new(&self.source)
+                    .unicode(false)
+                    .size_limit(64 * 1024 * 1024)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
 }
 
 /// Compiles `definitions` against `rules`. A pair whose secret rule or partner rule is not in
@@ -65,16 +89,21 @@ pub(super) fn compile_pairs(
                 None => None,
             },
             (None, Some(pattern)) => {
-                let regex = RegexBuilder::new(pattern)
+                let syntax = regex_syntax::ParserBuilder::new()
                     .unicode(false)
+                    .utf8(false)
                     .build()
+                    .parse(pattern)
                     .map_err(|e| fail(format!("invalid pattern: {e}")))?;
-                if regex.captures_len() < 2 {
+                if syntax.properties().explicit_captures_len() < 1 {
                     return Err(fail(
                         "pattern needs a capture group: group 1 is the part".into(),
                     ));
                 }
-                Some(Partner::Pattern(regex))
+                Some(Partner::Pattern(PartPattern {
+                    source: pattern.clone(),
+                    regex: OnceLock::new(),
+                }))
             }
             _ => return Err(fail("give exactly one of rule and pattern".into())),
         };

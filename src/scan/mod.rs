@@ -188,7 +188,8 @@ fn check(rule: &Rule, rule_index: usize, blob: &[u8], start: usize, end: usize) 
         || rule.documented_examples.contains(secret)
         || is_placeholder(secret, rule.prefix_len(secret))
         || is_inside_base64_blob(blob, start, end)
-        || (rule.fallback && is_code_name(secret))
+        // The randomness check of `value_check` knows names from code better.
+        || (rule.fallback && rule.value_check.is_none() && is_code_name(secret))
         || !value_check_passes(rule, blob, start, end)
     {
         return None;

@@ -69,9 +69,10 @@ fn nearest_pattern_part(
     pair: &Pair,
     blob: &[u8],
 ) -> Option<(usize, usize, Option<usize>)> {
-    let Partner::Pattern(regex) = &pair.partner else {
+    let Partner::Pattern(pattern) = &pair.partner else {
         return None;
     };
+    let regex = pattern.regex()?;
     let from = lines_back(blob, secret.start, pair.within_lines);
     let to = lines_forward(blob, secret.end, pair.within_lines);
     let region = &blob[from..to];

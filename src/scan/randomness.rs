@@ -228,14 +228,31 @@ fn shape(value: &[u8]) -> Option<Verdict> {
         .any(|p| value.starts_with(p));
     if contains(value, b"://")
         || relative_path
-        || (value[0] == b'/' && !value.iter().all(is_base64))
+        || (value[0] == b'/' && (!value.iter().all(is_base64) || slashes(value) >= 2))
     {
+        return Some(Verdict::UrlOrPath);
+    }
+    if value.ends_with(b"/") && slashes(value) >= 2 {
         return Some(Verdict::UrlOrPath);
     }
     if is_reference(value) {
         return Some(Verdict::Reference);
     }
+    if is_constant(value) {
+        return Some(Verdict::Identifier);
+    }
     None
+}
+
+/// An upper-case constant name (`MVNW_VERBOSE`, `D3DKMT_HANDLE_TYPE`): capitals, digits and at
+/// least one `_` between two capitals.
+fn is_constant(value: &[u8]) -> bool {
+    value
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+        && value
+            .windows(3)
+            .any(|w| w[0].is_ascii_uppercase() && w[1] == b'_' && w[2].is_ascii_uppercase())
 }
 
 /// All the signals of `value`.
@@ -531,6 +548,10 @@ fn is_reference(value: &[u8]) -> bool {
     NAMESPACES.iter().any(|n| value.starts_with(n))
 }
 
+fn slashes(value: &[u8]) -> usize {
+    value.iter().filter(|&&b| b == b'/').count()
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -565,7 +586,8 @@ mod tests {
             // Words, identifiers, constants.
             ("userSessionTokenProvider", Words),
             ("X509RequestInheritOptions", Words),
-            ("MY_SERVICE_API_KEY_V2_2024", Words),
+            ("MY_SERVICE_API_KEY_V2_2024", Identifier),
+            ("MVNW_VERBOSE", Identifier),
             ("bert-base-uncased", Words),
             ("my-app-production-2024-signing-key", Words),
             ("Password2024Password2024", Words),
@@ -585,6 +607,8 @@ mod tests {
             ("v1.2.3", Version),
             ("https://auth.acme.io/oauth2/token", UrlOrPath),
             ("/etc/ssl/private/acme-2024.key", UrlOrPath),
+            ("wwwroot/lib/jquery/", UrlOrPath),
+            ("/var/www/html", UrlOrPath),
             ("process.env.ACME_TOKEN", Reference),
             ("$ACME_TOKEN", Reference),
             ("%ACME_TOKEN%", Reference),
