@@ -84,10 +84,7 @@ pub(super) fn compile_pairs(
             )));
         }
         let partner = match (&d.rule, &d.pattern) {
-            (Some(rule), None) => match index_of(rule) {
-                Some(index) => Some(Partner::Rule(index)),
-                None => None,
-            },
+            (Some(rule), None) => index_of(rule).map(Partner::Rule),
             (None, Some(pattern)) => {
                 let syntax = regex_syntax::ParserBuilder::new()
                     .unicode(false)
