@@ -4,10 +4,12 @@
 //! memory already, to [`scan_bytes`] (git blobs), so chunking, binary and UTF-16 handling, line
 //! numbers and snippets work the same everywhere.
 
-use crate::finding::{Finding, Fingerprint, InlineAllow, RuleSummary, Secret, Snippet};
+use crate::finding::{
+    Finding, FindingPart, Fingerprint, InlineAllow, RuleSummary, Secret, Snippet,
+};
 use crate::lines::{count_chars, LineIndex, Positions};
 use crate::printable::sanitize;
-use crate::rules::MAX_WINDOW;
+use crate::rules::{Partner, MAX_WINDOW};
 use crate::scan::{Match, Scanner};
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -221,6 +223,29 @@ fn place(
                     .or_insert_with(|| InlineAllow::find(&buffer[line_start..line_end]))
                     .clone()
             });
+        let parts = found
+            .parts
+            .iter()
+            .map(|part| {
+                let pair = scanner.rules().pair(part.pair);
+                let bytes = &buffer[part.start..part.end];
+                let prefix_len = match pair.partner {
+                    Partner::Rule(partner) => scanner.rules().rule(partner).prefix_len(bytes),
+                    Partner::Pattern(_) => 0,
+                };
+                let position = index.position(buffer, part.start);
+                FindingPart {
+                    name: pair.part.clone(),
+                    rule: match pair.partner {
+                        Partner::Rule(partner) => Some(scanner.rules().rule(partner).id.clone()),
+                        Partner::Pattern(_) => None,
+                    },
+                    secret: Secret::new(bytes.to_vec(), prefix_len),
+                    line: position.line,
+                    column: position.column,
+                }
+            })
+            .collect();
         out.push(Finding {
             fingerprint: Fingerprint::of(&rule.id, bytes),
             rule: RuleSummary::from(rule),
@@ -237,6 +262,7 @@ fn place(
             inline_allow,
             verification: None,
             exposure: None,
+            parts,
         });
     }
 }

@@ -86,10 +86,16 @@ pub(super) fn load_rules_from(
                 .into());
         }
     }
+    let pairs = match rules_path {
+        Some(path) => rules::pairs_from_path(path)
+            .with_context(|| format!("loading rules from {}", path.display()))?,
+        None => rules::builtin_pairs().context("loading the built-in rules")?,
+    };
     // The built-in files are checked in full by the test suite: skip their syntax checks.
     let rules = RuleSet::compile_trusting(definitions, |file| {
         rules_path.is_none() && rules::is_builtin_file(file)
-    })?;
+    })?
+    .with_pairs(pairs)?;
     let custom_ids: Vec<&str> = config
         .custom_rules
         .iter()

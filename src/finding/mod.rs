@@ -60,6 +60,23 @@ pub struct Provenance {
     pub other_occurrences: u64,
 }
 
+/// Another part of a multi-part credential, named by the finding of its secret (an AWS access
+/// key id next to the secret key that is the finding).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingPart {
+    /// What the part is (`access key id`).
+    pub name: String,
+    /// The rule whose match the part is, when it is one (its own finding was folded into
+    /// this one); `None` for a part found by a pair's own pattern.
+    pub rule: Option<String>,
+    /// The part itself (redacted like every secret unless exposed on request).
+    pub secret: Secret,
+    /// 1-based line of the part's first byte.
+    pub line: u64,
+    /// 1-based column of the part's first character.
+    pub column: u64,
+}
+
 /// One leaked secret at one place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -94,6 +111,8 @@ pub struct Finding {
     pub verification: Option<Verification>,
     /// How long the key has been in the repository (history findings only).
     pub exposure: Option<Exposure>,
+    /// Other parts of the same credential found near the secret (empty for most findings).
+    pub parts: Vec<FindingPart>,
 }
 
 /// The text around a secret on its line, printable, cut to a few characters each side. The

@@ -1,6 +1,6 @@
 //! The JSON document and JSON Lines reports.
 
-use super::{sanitize, shown_secret, LazyArray, ReportOptions};
+use super::{sanitize, shown_part, shown_secret, LazyArray, ReportOptions};
 use crate::finding::Finding;
 use crate::stats::ScanStats;
 use serde_json::{json, Value};
@@ -30,6 +30,21 @@ pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
         "snippet": finding.snippet.as_ref().map(|s| s.with(&shown_secret(finding, options))),
         "revoke": finding.rule.revoke,
     });
+    if !finding.parts.is_empty() {
+        value["parts"] = finding
+            .parts
+            .iter()
+            .map(|part| {
+                json!({
+                    "name": part.name,
+                    "rule_id": part.rule,
+                    "secret": shown_part(part, options),
+                    "line": part.line,
+                    "column": part.column,
+                })
+            })
+            .collect();
+    }
     if let Some(provenance) = &finding.provenance {
         value["commit"] = json!(provenance.commit);
         value["author_name"] = json!(printable(&provenance.author_name));

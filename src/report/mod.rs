@@ -8,7 +8,7 @@ pub mod sarif;
 pub mod summary;
 pub mod text;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingPart};
 use crate::stats::ScanStats;
 use std::io::{self, Write};
 
@@ -79,6 +79,15 @@ pub fn shown_secret(finding: &Finding, options: ReportOptions) -> String {
         sanitize(finding.secret.expose())
     } else {
         finding.secret.redacted()
+    }
+}
+
+/// A part of a multi-part credential as a report shows it: redacted, or in full on request.
+pub fn shown_part(part: &FindingPart, options: ReportOptions) -> String {
+    if options.show_secrets {
+        sanitize(part.secret.expose())
+    } else {
+        part.secret.redacted()
     }
 }
 

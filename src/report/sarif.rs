@@ -2,7 +2,7 @@
 //! relative `/` paths, 1-based columns, `partialFingerprints`, `security-severity`, and no
 //! secret in any message unless `--show-secrets` was asked for.
 
-use super::{shown_secret, LazyArray, ReportOptions};
+use super::{shown_part, shown_secret, LazyArray, ReportOptions};
 use crate::finding::{Finding, RuleSummary};
 use crate::rules::Severity;
 use crate::stats::ScanStats;
@@ -107,12 +107,17 @@ fn rule_descriptor(rule: &RuleSummary) -> Value {
 }
 
 fn result(finding: &Finding, rule_index: usize, options: ReportOptions) -> Value {
+    let with_parts: String = finding
+        .parts
+        .iter()
+        .map(|part| format!(", with {} {}", part.name, shown_part(part, options)))
+        .collect();
     let mut value = json!({
         "ruleId": finding.rule.id,
         "ruleIndex": rule_index,
         "level": level(finding.rule.severity),
         "message": { "text": format!(
-            "{} ({}) found: {}. Revoke it at {}",
+            "{} ({}) found: {}{with_parts}. Revoke it at {}",
             finding.rule.name, finding.rule.provider, shown_secret(finding, options), finding.rule.revoke
         )},
         "locations": [{ "physicalLocation": {
@@ -131,6 +136,30 @@ fn result(finding: &Finding, rule_index: usize, options: ReportOptions) -> Value
             "severity": finding.rule.severity.as_str(),
         },
     });
+    if !finding.parts.is_empty() {
+        // Each part is a related location, and the properties name them for tools that read
+        // no locations.
+        value["relatedLocations"] = finding
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(id, part)| {
+                json!({
+                    "id": id,
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&finding.path) },
+                        "region": { "startLine": part.line, "startColumn": part.column },
+                    },
+                    "message": { "text": format!("{} {}", part.name, shown_part(part, options)) },
+                })
+            })
+            .collect();
+        value["properties"]["parts"] = finding
+            .parts
+            .iter()
+            .map(|part| json!({ "name": part.name, "secret": shown_part(part, options) }))
+            .collect();
+    }
     if let Some(p) = &finding.provenance {
         value["properties"]["commit"] = json!(p.commit);
         value["properties"]["author"] = json!(format!("{} <{}>", p.author_name, p.author_email));

@@ -1,6 +1,6 @@
 //! The text report: one block per finding, for people at a terminal.
 
-use super::{sanitize, shown_secret, ReportOptions};
+use super::{sanitize, shown_part, shown_secret, ReportOptions};
 use crate::finding::{Finding, VerificationStatus};
 use crate::rules::Severity;
 use std::io::{self, Write};
@@ -50,6 +50,16 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
                 writeln!(out, "    {}", snippet.with(&shown_secret(finding, options)))?
             }
             None => writeln!(out, "    secret: {}", shown_secret(finding, options))?,
+        }
+        for part in &finding.parts {
+            writeln!(
+                out,
+                "    with {} {} (line {}, column {})",
+                part.name,
+                shown_part(part, options),
+                part.line,
+                part.column
+            )?;
         }
         if let Some(p) = &finding.provenance {
             let short = p.commit.get(..12).unwrap_or(&p.commit);

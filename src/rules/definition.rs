@@ -9,7 +9,47 @@ pub struct RuleFile {
     /// The rules, in file order.
     #[serde(default, rename = "rule")]
     pub rules: Vec<RuleDefinition>,
+    /// Multi-part credentials: parts that are a leak together with a rule's secret.
+    #[serde(default, rename = "pair")]
+    pub pairs: Vec<PairDefinition>,
 }
+
+/// A part of a credential that is only a leak together with another rule's secret (an AWS
+/// access key id with its secret key), written as a `[[pair]]` table in a rule file.
+///
+/// When a part is near a secret of rule `secret`, the secret's finding names it (one finding,
+/// the secret is its span); a secret with no part near it is reported alone as before.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairDefinition {
+    /// Id of the rule whose findings gain the part.
+    pub secret: String,
+    /// What reports call the part (`access key id`).
+    pub part: String,
+    /// The part is a match of this rule; its own finding is folded into the secret's.
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// Or: the part is capture group 1 of this pattern, searched only near the secret.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// The part must start at most this many lines before or after the secret's line
+    /// (0: on the same line).
+    #[serde(default = "default_within_lines")]
+    pub within_lines: usize,
+    /// Texts in which the secret's finding names this part.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Texts in which the secret may be found, but never with this part.
+    #[serde(default)]
+    pub negatives: Vec<String>,
+}
+
+fn default_within_lines() -> usize {
+    5
+}
+
+/// The most lines a pair's part may be from its secret.
+pub const MAX_PAIR_LINES: usize = 50;
 
 /// A rule as written by its author, before validation and compilation.
 #[derive(Debug, Clone, Deserialize)]
@@ -55,6 +95,10 @@ pub struct RuleDefinition {
     /// specific rule matching an overlapping secret.
     #[serde(default)]
     pub fallback: bool,
+    /// A check of the secret beyond its shape, for generic rules whose only evidence is a name
+    /// such as `password` or `token`.
+    #[serde(default)]
+    pub value_check: Option<ValueCheck>,
     /// Exact secrets the vendor publishes as examples; never findings.
     #[serde(default)]
     pub documented_examples: Vec<String>,
@@ -64,6 +108,18 @@ pub struct RuleDefinition {
     /// Lines on which the rule must report nothing.
     #[serde(default)]
     pub negatives: Vec<String>,
+}
+
+/// A check of a rule's secret beyond its shape (`value_check` in a rule file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValueCheck {
+    /// The secret must look randomly generated (`crate::scan::looks_random`) and its context
+    /// must not name a public random value (a CSRF token, a checksum, an ICE password).
+    Random,
+    /// The secret is the base64 of `user:password` (HTTP Basic authentication) and the
+    /// password must look random.
+    BasicAuth,
 }
 
 /// Bytes searched after a keyword occurrence when a rule sets no `window`.

@@ -5,12 +5,14 @@
 mod definition;
 mod interleaved;
 mod keywords;
+mod pair;
 
 pub use definition::{
-    Category, Confidence, RuleDefinition, RuleFile, Severity, DEFAULT_LOOKBEHIND, DEFAULT_WINDOW,
-    MAX_WINDOW,
+    Category, Confidence, PairDefinition, RuleDefinition, RuleFile, Severity, ValueCheck,
+    DEFAULT_LOOKBEHIND, DEFAULT_WINDOW, MAX_PAIR_LINES, MAX_WINDOW,
 };
 pub use keywords::KeywordIndex;
+pub use pair::{Pair, PartPattern, Partner};
 
 use crate::error::{Error, Result};
 use regex::bytes::{Regex, RegexBuilder};
@@ -54,6 +56,8 @@ pub struct Rule {
     pub lookbehind: usize,
     /// Whether this catch-all rule yields to specific rules on overlapping secrets.
     pub fallback: bool,
+    /// A check of the secret beyond its shape (generic rules).
+    pub value_check: Option<ValueCheck>,
     /// Vendor-published example secrets, never findings.
     pub documented_examples: HashSet<Vec<u8>>,
     /// Lines the rule must find something in.
@@ -103,6 +107,9 @@ impl Rule {
 pub struct RuleSet {
     rules: Vec<Rule>,
     keywords: KeywordIndex,
+    pairs: Vec<Pair>,
+    /// For each rule, the indexes of the pairs whose secret it finds.
+    pairs_of: Vec<Vec<usize>>,
 }
 
 impl RuleSet {
@@ -111,7 +118,7 @@ impl RuleSet {
     /// # Errors
     /// Fails only if a built-in file is invalid, which the test suite rules out.
     pub fn builtin() -> Result<RuleSet> {
-        RuleSet::compile(builtin_definitions()?)
+        RuleSet::compile(builtin_definitions()?)?.with_pairs(builtin_pairs()?)
     }
 
     /// Loads rules from a file, or from every `*.toml` file of a directory (in name order).
@@ -119,7 +126,7 @@ impl RuleSet {
     /// # Errors
     /// An unreadable path, invalid TOML, a schema error or an invalid rule.
     pub fn from_path(path: &Path) -> Result<RuleSet> {
-        RuleSet::compile(definitions_from_path(path)?)
+        RuleSet::compile(definitions_from_path(path)?)?.with_pairs(pairs_from_path(path)?)
     }
 
     /// Validates and compiles rule definitions (each with the file it came from).
@@ -154,7 +161,42 @@ impl RuleSet {
             rules.push(compile_rule(file, definition, check_pattern)?);
         }
         let keywords = KeywordIndex::new(&rules);
-        Ok(RuleSet { rules, keywords })
+        let pairs_of = vec![Vec::new(); rules.len()];
+        Ok(RuleSet {
+            rules,
+            keywords,
+            pairs: Vec::new(),
+            pairs_of,
+        })
+    }
+
+    /// This rule set with the multi-part credentials `definitions` declare. Pairs whose secret
+    /// or partner rule is not in the set are left out.
+    ///
+    /// # Errors
+    /// An invalid pair (see [`PairDefinition`]), naming its file.
+    pub fn with_pairs(mut self, definitions: Vec<(String, PairDefinition)>) -> Result<RuleSet> {
+        self.pairs = pair::compile_pairs(&self.rules, definitions)?;
+        self.pairs_of = vec![Vec::new(); self.rules.len()];
+        for (index, pair) in self.pairs.iter().enumerate() {
+            self.pairs_of[pair.secret_rule].push(index);
+        }
+        Ok(self)
+    }
+
+    /// Every multi-part credential of this set.
+    pub fn pairs(&self) -> &[Pair] {
+        &self.pairs
+    }
+
+    /// The pair at `index`.
+    pub fn pair(&self, index: usize) -> &Pair {
+        &self.pairs[index]
+    }
+
+    /// Indexes of the pairs whose secret rule `rule` finds.
+    pub fn pairs_of(&self, rule: usize) -> &[usize] {
+        &self.pairs_of[rule]
     }
 
     /// The rules, in load order.
@@ -223,11 +265,65 @@ pub fn is_builtin_file(file: &str) -> bool {
     BUILTIN_RULE_FILES.iter().any(|(name, _)| *name == file)
 }
 
+/// The `[[pair]]` tables embedded in the binary, each with its file name.
+///
+/// # Errors
+/// Fails only if a built-in file is invalid, which the test suite rules out.
+pub fn builtin_pairs() -> Result<Vec<(String, PairDefinition)>> {
+    let mut pairs = Vec::new();
+    // Only files with pairs are parsed again (one today): parsing every rule file twice would
+    // cost more than a small scan.
+    for (file, json) in BUILTIN_RULE_FILES
+        .iter()
+        .filter(|(_, json)| json.contains("\"pair\""))
+    {
+        let parsed: RuleFile = serde_json::from_str(json).map_err(|e| Error::RuleFile {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        pairs.extend(parsed.pairs.into_iter().map(|d| (file.to_string(), d)));
+    }
+    Ok(pairs)
+}
+
+/// The `[[pair]]` tables of a rule file, or of every `*.toml` file of a directory.
+///
+/// # Errors
+/// An unreadable path, invalid TOML or a schema error.
+pub fn pairs_from_path(path: &Path) -> Result<Vec<(String, PairDefinition)>> {
+    let mut pairs = Vec::new();
+    for (name, text) in read_rule_files(path)?
+        .into_iter()
+        .filter(|(_, text)| text.contains("pair"))
+    {
+        pairs.extend(
+            parse_file(&name, &text)?
+                .pairs
+                .into_iter()
+                .map(|d| (name.clone(), d)),
+        );
+    }
+    Ok(pairs)
+}
+
 /// The definitions in a rule file, or in every `*.toml` file of a directory (in name order).
 ///
 /// # Errors
 /// An unreadable path, invalid TOML or a schema error.
 pub fn definitions_from_path(path: &Path) -> Result<Vec<(String, RuleDefinition)>> {
+    let mut definitions = Vec::new();
+    for (name, text) in read_rule_files(path)? {
+        definitions.extend(
+            parse_rule_file(&name, &text)?
+                .into_iter()
+                .map(|d| (name.clone(), d)),
+        );
+    }
+    Ok(definitions)
+}
+
+/// The name and text of a rule file, or of every `*.toml` file of a directory (in name order).
+fn read_rule_files(path: &Path) -> Result<Vec<(String, String)>> {
     let mut files = Vec::new();
     if path.is_dir() {
         let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
@@ -248,20 +344,16 @@ pub fn definitions_from_path(path: &Path) -> Result<Vec<(String, RuleDefinition)
     } else {
         files.push(path.to_path_buf());
     }
-    let mut definitions = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|source| Error::Io {
-            path: file.clone(),
-            source,
-        })?;
-        let name = file.display().to_string();
-        definitions.extend(
-            parse_rule_file(&name, &text)?
-                .into_iter()
-                .map(|d| (name.clone(), d)),
-        );
-    }
-    Ok(definitions)
+    files
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+                path: file.clone(),
+                source,
+            })?;
+            Ok((file.display().to_string(), text))
+        })
+        .collect()
 }
 
 /// Parses one rule file's TOML into definitions.
@@ -269,12 +361,15 @@ pub fn definitions_from_path(path: &Path) -> Result<Vec<(String, RuleDefinition)
 /// # Errors
 /// Invalid TOML or a schema error, with the line the parser reports.
 pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<RuleDefinition>> {
-    toml::from_str::<RuleFile>(text)
-        .map(|f| f.rules)
-        .map_err(|e| Error::RuleFile {
-            file: file.to_string(),
-            message: describe_toml_error(text, &e),
-        })
+    parse_file(file, text).map(|f| f.rules)
+}
+
+/// Parses one rule file's TOML: its rules and its pairs.
+fn parse_file(file: &str, text: &str) -> Result<RuleFile> {
+    toml::from_str::<RuleFile>(text).map_err(|e| Error::RuleFile {
+        file: file.to_string(),
+        message: describe_toml_error(text, &e),
+    })
 }
 
 /// Formats a TOML error as `line N: message`.
@@ -396,6 +491,7 @@ fn compile_rule(file: String, d: RuleDefinition, check_pattern: bool) -> Result<
         window,
         lookbehind,
         fallback: d.fallback,
+        value_check: d.value_check,
         documented_examples: d
             .documented_examples
             .iter()

@@ -1,14 +1,22 @@
 //! The matcher: keyword prefilter, regex confirmation near each hit, then entropy and
 //! look-alike checks. Pure: bytes in, matches out; no I/O and no knowledge of files.
 
+mod bigrams;
+mod context;
 mod entropy;
 mod lookalike;
 mod overlap;
+mod pairs;
+mod randomness;
 
+pub use context::is_public_value;
 pub use entropy::shannon_entropy;
 pub use lookalike::{is_code_name, is_inside_base64_blob, is_placeholder};
+pub use randomness::{
+    basic_auth_password_looks_random, judge, looks_random, signals, Signals, Verdict,
+};
 
-use crate::rules::{Rule, RuleSet};
+use crate::rules::{Rule, RuleSet, ValueCheck};
 use regex::bytes::{CaptureLocations, Regex};
 
 /// One secret found in a blob, before it is placed in a file and filtered.
@@ -22,6 +30,19 @@ pub struct Match {
     pub end: usize,
     /// Shannon entropy of the secret.
     pub entropy: f64,
+    /// Other parts of the same credential found near the secret (see [`crate::rules::Pair`]).
+    pub parts: Vec<Part>,
+}
+
+/// A part of a multi-part credential, found near a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// Index of the pair in the [`RuleSet`].
+    pub pair: usize,
+    /// Byte offset where the part starts.
+    pub start: usize,
+    /// Byte offset just past the part.
+    pub end: usize,
 }
 
 /// Finds secrets in byte slices with a compiled [`RuleSet`]; cheap to share across threads.
@@ -74,7 +95,8 @@ impl<'r> Scanner<'r> {
             };
             self.confirm(blob, window, regex, slots, &mut matches);
         }
-        overlap::keep_most_specific(matches, self.rules, blob)
+        let matches = overlap::keep_most_specific(matches, self.rules, blob);
+        pairs::attach(matches, self.rules, blob)
     }
 
     /// Merged search windows, per rule, around every keyword occurrence: from the rule's
@@ -154,7 +176,8 @@ impl<'r> Scanner<'r> {
     }
 }
 
-/// Applies the entropy, placeholder, documented-example and base64-blob checks.
+/// Applies the entropy, placeholder, documented-example and base64-blob checks, and for
+/// generic rules the randomness and context checks.
 fn check(rule: &Rule, rule_index: usize, blob: &[u8], start: usize, end: usize) -> Option<Match> {
     let secret = &blob[start..end];
     if secret.is_empty() {
@@ -165,7 +188,9 @@ fn check(rule: &Rule, rule_index: usize, blob: &[u8], start: usize, end: usize) 
         || rule.documented_examples.contains(secret)
         || is_placeholder(secret, rule.prefix_len(secret))
         || is_inside_base64_blob(blob, start, end)
-        || (rule.fallback && is_code_name(secret))
+        // The randomness check of `value_check` knows names from code better.
+        || (rule.fallback && rule.value_check.is_none() && is_code_name(secret))
+        || !value_check_passes(rule, blob, start, end)
     {
         return None;
     }
@@ -174,7 +199,19 @@ fn check(rule: &Rule, rule_index: usize, blob: &[u8], start: usize, end: usize) 
         start,
         end,
         entropy,
+        parts: Vec::new(),
     })
+}
+
+/// Whether the secret passes its rule's `value_check`, if it has one.
+fn value_check_passes(rule: &Rule, blob: &[u8], start: usize, end: usize) -> bool {
+    match rule.value_check {
+        None => true,
+        Some(ValueCheck::Random) => {
+            looks_random(&blob[start..end]) && !is_public_value(blob, start, end)
+        }
+        Some(ValueCheck::BasicAuth) => basic_auth_password_looks_random(&blob[start..end]),
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! verify` and `leakward revoke`. A redacted report holds no secret to check: that is an
 //! error that says how to write one that does.
 
-use crate::finding::{Finding, Fingerprint, Provenance, RuleSummary, Secret, Snippet};
+use crate::finding::{Finding, FindingPart, Fingerprint, Provenance, RuleSummary, Secret, Snippet};
 use crate::rules::{Category, Confidence, Severity};
 use crate::stats::ScanStats;
 use serde_json::Value;
@@ -135,6 +135,43 @@ fn read_finding(
         None => None,
     };
     let prefix = prefix_len(&rule_id, secret_text.as_bytes());
+    // Parts the scan joined to the finding (an AWS key id with its secret).
+    let parts = value
+        .get("parts")
+        .and_then(Value::as_array)
+        .map(|parts| {
+            parts
+                .iter()
+                .map(|part| {
+                    let part_text = |name: &'static str| {
+                        part.get(name)
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                            .ok_or(field("parts"))
+                    };
+                    let part_number = |name: &'static str| {
+                        part.get(name).and_then(Value::as_u64).ok_or(field("parts"))
+                    };
+                    let rule = part
+                        .get("rule_id")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    let secret = part_text("secret")?;
+                    let prefix = rule
+                        .as_deref()
+                        .map_or(0, |rule| prefix_len(rule, secret.as_bytes()));
+                    Ok(FindingPart {
+                        name: part_text("name")?,
+                        rule,
+                        secret: Secret::new(secret.into_bytes(), prefix),
+                        line: part_number("line")?,
+                        column: part_number("column")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, InputError>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
     Ok(Finding {
         rule: RuleSummary {
             id: rule_id,
@@ -169,5 +206,6 @@ fn read_finding(
         inline_allow: None,
         verification: None,
         exposure: None,
+        parts,
     })
 }

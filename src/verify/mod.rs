@@ -19,7 +19,7 @@ pub mod sigv4;
 pub mod template;
 pub mod transport;
 
-use crate::finding::{Finding, Verification, VerificationStatus};
+use crate::finding::{Finding, Fingerprint, Verification, VerificationStatus};
 use catalog::{Catalog, Check, Means};
 pub use parts::PART_WINDOW_LINES;
 use std::collections::{BTreeMap, HashMap};
@@ -138,6 +138,18 @@ impl<'a> Verifier<'a> {
             .map(|(n, r)| (n, r, true))
             .chain(check.optional_parts.iter().map(|(n, r)| (n, r, false)))
         {
+            // A part the scan already joined to this finding, else a partner finding nearby.
+            let joined = finding
+                .parts
+                .iter()
+                .find(|part| part.rule.as_ref().is_some_and(|rule| rules.contains(rule)));
+            if let Some(part) = joined {
+                let rule = part.rule.as_deref().unwrap_or_default();
+                key.push('+');
+                key.push_str(Fingerprint::of(rule, part.secret.expose()).as_str());
+                values.insert(name.clone(), part.secret.expose().to_vec());
+                continue;
+            }
             match parts::partner(findings, index, rules) {
                 Some(partner) => {
                     key.push('+');

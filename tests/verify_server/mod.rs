@@ -105,8 +105,11 @@ impl Server {
                         requests.lock().unwrap().push(request.clone());
                         let reply = handler(&request);
                         std::thread::sleep(reply.delay);
-                        write_reply(&stream, &reply);
+                        // Counted out before the reply leaves: once the client has it, it may
+                        // send its next request at once, and that one must not count as a
+                        // ninth in flight.
                         in_flight.fetch_sub(1, Ordering::SeqCst);
+                        write_reply(&stream, &reply);
                     });
                 }
             });
