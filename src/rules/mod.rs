@@ -10,7 +10,7 @@ pub use definition::{
     Category, Confidence, RuleDefinition, RuleFile, Severity, DEFAULT_LOOKBEHIND, DEFAULT_WINDOW,
     MAX_WINDOW,
 };
-pub use keywords::KeywordIndex;
+pub use keywords::{KeywordHit, KeywordIndex, TriggerHit};
 
 use crate::error::{Error, Result};
 use regex::bytes::{Regex, RegexBuilder};
@@ -139,7 +139,8 @@ impl RuleSet {
             }
             rules.push(compile_rule(file, definition)?);
         }
-        let keywords = KeywordIndex::new(&rules);
+        // The decoders' triggers ride along in the keyword pass: no second pass over the bytes.
+        let keywords = KeywordIndex::new(&rules, &crate::scan::decode::trigger_literals());
         Ok(RuleSet { rules, keywords })
     }
 
