@@ -89,9 +89,35 @@ pub struct Finding {
     pub path_in_repository: bool,
     /// An allow comment on the finding's line (or the secret's last line), if any.
     pub inline_allow: Option<InlineAllow>,
+    /// How the secret was decoded from what the file holds, outermost step first (`base64`,
+    /// `percent`, `escape`, `html`, `split`, `notebook`); empty when it is written as it is.
+    /// Line and column are those of the encoded text.
+    pub decoded: Vec<&'static str>,
+    /// The member of an archive (or compressed file, or PNG text chunk) the secret is in,
+    /// nested members joined with `!` (`lib/inner.jar!config/app.properties`); `path` is the
+    /// file's path, `!`, and this. Line and column are within the member.
+    pub member: Option<String>,
 }
 
 impl Finding {
+    /// The path of the file itself: `path` without the member inside it, if any.
+    ///
+    /// ```
+    /// # use leakward::finding::*;
+    /// # fn demo(finding: &mut Finding) {
+    /// finding.path = "dist/app.jar!config/app.properties".into();
+    /// finding.member = Some("config/app.properties".into());
+    /// assert_eq!(finding.file_path(), "dist/app.jar");
+    /// # }
+    /// ```
+    pub fn file_path(&self) -> &str {
+        self.member
+            .as_deref()
+            .and_then(|member| self.path.strip_suffix(member))
+            .and_then(|file| file.strip_suffix('!'))
+            .unwrap_or(&self.path)
+    }
+
     /// The order every report uses: path, line, column, rule id, then the fingerprint and the
     /// introducing commit, so that two findings with the same key are the same finding.
     ///

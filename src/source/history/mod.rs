@@ -207,7 +207,7 @@ pub fn scan(
     let ahead = ahead.map_err(fail)?;
     // The blobs left are counted on from those scanned ahead, so progress never goes back.
     let progress_so_far = (packed.ids.len() as u64, ahead.bytes);
-    let (mut matched, rest) = blobs::settle_packed(
+    let (mut matched, mut members, rest) = blobs::settle_packed(
         &history,
         &packed,
         ahead,
@@ -223,18 +223,19 @@ pub fn scan(
             .map(|sink| sink.counting_on(progress_so_far)),
         ..options.clone()
     };
-    matched.extend(
-        blobs::scan_blobs(
-            &git_dir,
-            &history,
-            &rest,
-            scanner,
-            &rest_options,
-            &mut output,
-            &mut warnings,
-        )
-        .map_err(fail)?,
-    );
+    let (more_matched, more_members) = blobs::scan_blobs(
+        &git_dir,
+        &history,
+        &rest,
+        scanner,
+        &rest_options,
+        &mut output,
+        &mut warnings,
+    )
+    .map_err(fail)?;
+    matched.extend(more_matched);
+    members.extend(more_members);
+    blobs::count_members(&history, members, &mut output.stats);
     output.findings = attribution::attribute(&repo, &history, matched).map_err(fail)?;
 
     warnings.sort();
