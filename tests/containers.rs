@@ -21,7 +21,10 @@ fn zip(members: &[(&str, &[u8])], method: CompressionMethod) -> Vec<u8> {
     let mut archive = ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in members {
         archive
-            .start_file(*name, SimpleFileOptions::default().compression_method(method))
+            .start_file(
+                *name,
+                SimpleFileOptions::default().compression_method(method),
+            )
             .unwrap();
         archive.write_all(bytes).unwrap();
     }
@@ -96,7 +99,10 @@ fn build_tree(root: &Path, k: &FakeKeys) -> Tree {
     // PNG text: plain, compressed, international (compressed).
     let comment = format!("deploy token {}", k.github_classic);
     let description = format!("ANTHROPIC_API_KEY={}", k.anthropic);
-    let xmp = format!("<x:xmpmeta>\n  <openai>{}</openai>\n</x:xmpmeta>", k.openai_project);
+    let xmp = format!(
+        "<x:xmpmeta>\n  <openai>{}</openai>\n</x:xmpmeta>",
+        k.openai_project
+    );
     let mut itxt = b"XML:com.adobe.xmp\0\x01\0\0\0".to_vec();
     itxt.extend(zlib(xmp.as_bytes()));
     let mut ztxt = b"Description\0\0".to_vec();
@@ -125,7 +131,10 @@ fn build_tree(root: &Path, k: &FakeKeys) -> Tree {
     ));
 
     // Zip family: a jar (deflated), a wheel (stored), a docx.
-    let properties = format!("server.port=8080\n# keys\nanthropic.api.key={}\n", k.anthropic);
+    let properties = format!(
+        "server.port=8080\n# keys\nanthropic.api.key={}\n",
+        k.anthropic
+    );
     write(
         root,
         "dist/app.jar",
@@ -236,7 +245,10 @@ fn build_tree(root: &Path, k: &FakeKeys) -> Tree {
 
     // Nested five deep: the key, at the bottom, is past the depth limit.
     let mut deep = zip(
-        &[("key.txt", format!("GITHUB_TOKEN={}\n", k.github_classic).as_bytes())],
+        &[(
+            "key.txt",
+            format!("GITHUB_TOKEN={}\n", k.github_classic).as_bytes(),
+        )],
         CompressionMethod::Deflated,
     );
     for level in (1..=4).rev() {
@@ -314,7 +326,10 @@ fn keys_inside_containers_name_their_member() {
         .collect();
     assert!(reasons[0].contains("100:1"), "{reasons:?}");
     assert!(reasons[1].contains("3 containers deep"), "{reasons:?}");
-    assert!(stats["members_scanned"].as_u64().unwrap() >= 12, "{stats:#}");
+    assert!(
+        stats["members_scanned"].as_u64().unwrap() >= 12,
+        "{stats:#}"
+    );
 
     // A warning on stderr says so too.
     let output = leakward()
@@ -399,7 +414,10 @@ fn history_and_staged_blobs_are_opened_too() {
     git(root, &["commit", "-qm", "start"]);
 
     // Staged: a new jar with a key blocks the commit.
-    let properties = format!("server.port=8080\n# keys\nanthropic.api.key={}\n", k.anthropic);
+    let properties = format!(
+        "server.port=8080\n# keys\nanthropic.api.key={}\n",
+        k.anthropic
+    );
     let jar = zip(
         &[("config/app.properties", properties.as_bytes())],
         CompressionMethod::Deflated,
@@ -410,8 +428,8 @@ fn history_and_staged_blobs_are_opened_too() {
         let bytes = k.github_classic.as_bytes();
         let mut out = String::new();
         for chunk in bytes.chunks(3) {
-            let n = chunk.iter().fold(0u32, |v, &b| v << 8 | u32::from(b))
-                << (8 * (3 - chunk.len()));
+            let n =
+                chunk.iter().fold(0u32, |v, &b| v << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
             for i in 0..=chunk.len() {
                 out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
             }
@@ -460,7 +478,12 @@ fn history_and_staged_blobs_are_opened_too() {
         .args(["staged", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(staged.status.code(), Some(0), "{}", String::from_utf8_lossy(&staged.stdout));
+    assert_eq!(
+        staged.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&staged.stdout)
+    );
     git(root, &["commit", "-qm", "rebuild"]);
 
     // Deleted later: history still has both keys, at the commit that introduced them.
@@ -479,6 +502,9 @@ fn history_and_staged_blobs_are_opened_too() {
     }
     let jar_finding = &document["findings"][0];
     assert_eq!(jar_finding["member"], "config/app.properties");
-    assert_eq!(document["findings"][1]["decoded"], serde_json::json!(["base64"]));
+    assert_eq!(
+        document["findings"][1]["decoded"],
+        serde_json::json!(["base64"])
+    );
     assert!(document["stats"]["members_scanned"].as_u64().unwrap() >= 2);
 }

@@ -16,12 +16,18 @@ pub(crate) fn is_run_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'-' | b'_')
 }
 
-/// The runs of `source[from..to]` worth decoding: at least [`MIN_RUN`] run bytes, with no run
-/// byte just before, and with their `=` padding. Each is `(start, end)`.
-pub(crate) fn runs(source: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
+/// The runs of `source[from..to]` that start before `starts_before` and are worth decoding:
+/// at least [`MIN_RUN`] run bytes, with no run byte just before, and with their `=` padding.
+/// Each is `(start, end)`.
+pub(crate) fn runs(
+    source: &[u8],
+    from: usize,
+    starts_before: usize,
+    to: usize,
+) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     let mut at = from;
-    while at < to {
+    while at < to.min(starts_before) {
         if !is_run_byte(source[at]) {
             at += 1;
             continue;
@@ -173,7 +179,7 @@ mod tests {
     fn only_text_is_decoded_and_quads_map_back() {
         let secret_line = "token: c2VjcmV0LXZhbHVlLTEyMzQ1Ng==\n";
         let source = secret_line.as_bytes();
-        let found = runs(source, 0, source.len());
+        let found = runs(source, 0, source.len(), source.len());
         assert_eq!(found, [(7, 35)]);
         let (view, decoded) = decode_runs(source, 0, source.len(), &found).unwrap();
         assert_eq!(decoded, [((7, 35), (7, 26))]);
@@ -186,7 +192,8 @@ mod tests {
         ]);
         assert!(decode_text(binary.as_bytes()).is_none());
         // A run glued to a longer word is not a run of its own; a short one is too short.
-        assert!(runs(b"x=abcdefghijklmnopqrstuvwxyz0123", 2, 32).len() == 1);
-        assert!(runs(b"x=abcdefghij", 0, 12).is_empty());
+        assert!(runs(b"x=abcdefghijklmnopqrstuvwxyz0123", 2, 32, 32).len() == 1);
+        assert!(runs(b"x=abcdefghijklmnopqrstuvwxyz0123", 2, 2, 32).is_empty());
+        assert!(runs(b"x=abcdefghij", 0, 12, 12).is_empty());
     }
 }

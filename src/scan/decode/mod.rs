@@ -280,9 +280,9 @@ impl Decoder<'_, '_> {
         for (from, to, runs) in base64 {
             if let Some((view, decoded)) = base64::decode_runs(source, from, to, &runs) {
                 if outer.is_empty() {
-                    let placeholders = decoded.into_iter().filter(|&(_, (start, end))| {
-                        is_placeholder(&view.bytes()[start..end], 0)
-                    });
+                    let placeholders = decoded
+                        .into_iter()
+                        .filter(|&(_, (start, end))| is_placeholder(&view.bytes()[start..end], 0));
                     self.placeholder_runs
                         .extend(placeholders.map(|(run, _)| run));
                 }
@@ -359,10 +359,13 @@ impl Decoder<'_, '_> {
 /// A decoder of the escapes in a span of a line.
 type LineDecoder = fn(&[u8], usize, usize) -> Option<View>;
 
-/// The start and end (without its line break) of the line that holds `at`.
-fn line_bounds(source: &[u8], at: usize) -> (usize, usize) {
-    let start = memchr::memrchr(b'\n', &source[..at]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &source[at..]).map_or(source.len(), |i| at + i);
+/// The start and end (without its line break) of the line that holds `at`, cut to `back`
+/// bytes before `at` and `forward` bytes after it on a long line.
+fn line_bounds(source: &[u8], at: usize, back: usize, forward: usize) -> (usize, usize) {
+    let from = at.saturating_sub(back);
+    let to = source.len().min(at.saturating_add(forward));
+    let start = memchr::memrchr(b'\n', &source[from..at]).map_or(from, |i| from + i + 1);
+    let end = memchr::memchr(b'\n', &source[at..to]).map_or(to, |i| at + i);
     (start, end)
 }
 
@@ -374,9 +377,7 @@ fn line_regions(source: &[u8], hits: &[(usize, usize)]) -> Vec<(usize, usize)> {
         if regions.last().is_some_and(|last| end <= last.1) {
             continue;
         }
-        let (line, line_end) = line_bounds(source, start);
-        let from = line.max(start.saturating_sub(LINE_REACH));
-        let to = line_end.min(end + LINE_REACH).max(end);
+        let (from, to) = line_bounds(source, start, LINE_REACH, end - start + LINE_REACH);
         match regions.last_mut() {
             Some(last) if from <= last.1 => last.1 = last.1.max(to),
             _ => regions.push((from, to)),
@@ -403,33 +404,33 @@ fn base64_regions(
             regions.push((from, to, runs));
         }
     };
+    // A run may be long (a base64 JSON file): the line is searched that far after its start.
+    let line_of = |at: usize| line_bounds(source, at, LINE_REACH, base64::MAX_RUN + CONTEXT_REACH);
     for &(_, end) in after {
-        let (line, line_end) = line_bounds(source, end.min(source.len()));
-        let reach = line_end.min(end + CONTEXT_REACH);
-        let runs = base64::runs(source, end, line_end)
-            .into_iter()
-            .filter(|&(start, _)| start < reach)
-            .collect();
-        add(line, line_end, runs);
+        let (line, line_end) = line_of(end);
+        add(
+            line,
+            line_end,
+            base64::runs(source, end, end + CONTEXT_REACH, line_end),
+        );
     }
     for &(start, _) in at {
-        let (line, line_end) = line_bounds(source, start);
-        let runs = base64::runs(source, start, line_end)
-            .into_iter()
-            .take_while(|&(run, _)| run == start)
-            .collect();
-        add(line, line_end, runs);
+        let (line, line_end) = line_of(start);
+        add(
+            line,
+            line_end,
+            base64::runs(source, start, start + 1, line_end),
+        );
     }
     for &(start, end) in blocks {
-        let (line, line_end) = line_bounds(source, start);
+        let (line, line_end) = line_of(start);
         let rest = &source[end.min(line_end)..line_end];
         if !rest.iter().all(|&b| b.is_ascii_whitespace() || b == b'{') {
-            let reach = line_end.min(end + CONTEXT_REACH);
-            let runs = base64::runs(source, end, line_end)
-                .into_iter()
-                .filter(|&(run, _)| run < reach)
-                .collect();
-            add(line, line_end, runs);
+            add(
+                line,
+                line_end,
+                base64::runs(source, end, end + CONTEXT_REACH, line_end),
+            );
             continue;
         }
         let indent = source[line..line_end]
@@ -443,7 +444,7 @@ fn base64_regions(
             if next >= source.len() {
                 break;
             }
-            let (_, value_end) = line_bounds(source, next);
+            let (_, value_end) = line_of(next);
             let text = &source[next..value_end];
             let depth = text
                 .iter()
@@ -453,7 +454,13 @@ fn base64_regions(
                 break;
             }
             if let Some(colon) = memchr::memchr(b':', text) {
-                runs.extend(base64::runs(source, next + colon + 1, value_end));
+                let value = next + colon + 1;
+                runs.extend(base64::runs(
+                    source,
+                    value,
+                    value + CONTEXT_REACH,
+                    value_end,
+                ));
             }
             next = value_end + 1;
         }

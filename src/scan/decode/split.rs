@@ -21,6 +21,9 @@ const MIN_JOINED: usize = 16;
 const MAX_LINES: usize = 12;
 /// Most string literals joined into one value.
 const MAX_FRAGMENTS: usize = 16;
+/// Longest line a split value starts on, and most bytes of context kept around it: a
+/// trigger on a longer line (minified code) is not followed, so no line is read twice.
+const MAX_LINE: usize = 1024;
 
 /// One string literal: its opening quote, the ranges of its content (more than one when a
 /// backslash continues it on the next line) and its closing quote.
@@ -56,7 +59,9 @@ pub(crate) fn views(source: &[u8], positions: &[usize]) -> Vec<View> {
         if at < done_until {
             continue;
         }
-        let line = line_start(source, at);
+        let Some(line) = short_line(source, at) else {
+            continue;
+        };
         let joined = yaml_block(source, line)
             .or_else(|| literal_chain(source, line))
             .or_else(|| continuation(source, line));
@@ -88,6 +93,30 @@ pub(crate) fn positions(text: &[u8]) -> Vec<usize> {
 /// The start of the line that holds `at`.
 fn line_start(source: &[u8], at: usize) -> usize {
     memchr::memrchr(b'\n', &source[..at.min(source.len())]).map_or(0, |i| i + 1)
+}
+
+/// The start of the line that holds `at`, if that line is at most [`MAX_LINE`] bytes long.
+fn short_line(source: &[u8], at: usize) -> Option<usize> {
+    let at = at.min(source.len());
+    let from = at.saturating_sub(MAX_LINE);
+    let start = match memchr::memrchr(b'\n', &source[from..at]) {
+        Some(i) => from + i + 1,
+        None if from == 0 => 0,
+        None => return None,
+    };
+    let limit = source.len().min(start + MAX_LINE);
+    (memchr::memchr(b'\n', &source[at..limit]).is_some() || limit == source.len()).then_some(start)
+}
+
+/// The end of the line at or after `from`, or `from + max` if it is longer; without a `\r`.
+fn end_within(source: &[u8], from: usize, max: usize) -> usize {
+    let to = source.len().min(from + max);
+    let end = memchr::memchr(b'\n', &source[from..to]).map_or(to, |i| from + i);
+    if end > from && source[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
 }
 
 /// The end of the line that starts at or holds `at` (its `\n`, or the end of the source).
@@ -144,7 +173,10 @@ fn yaml_block(source: &[u8], line: usize) -> Option<(View, usize)> {
     let mut next = end + 1;
     let mut last_end = end;
     while next < source.len() && pieces.len() < MAX_LINES {
-        let piece_end = content_end(source, next);
+        let piece_end = end_within(source, next, MAX_LINE);
+        if piece_end - next >= MAX_LINE - 1 {
+            return None;
+        }
         let first = skip_blanks(source, next, piece_end);
         if first == piece_end || first - next <= key_indent {
             break;
@@ -255,8 +287,8 @@ fn view_of(source: &[u8], run: &[Literal]) -> View {
         .all(|&b| matches!(b, b' ' | b'\t' | b'(' | b'+' | b'.' | b'&'));
     if bare && line > 0 {
         // A literal that starts its line: the line above holds the context (`KEY = (`).
-        let above = line_start(source, line - 1);
-        view.copy(source, above, content_end(source, above));
+        let above = line_start(source, line - 1).max((line - 1).saturating_sub(MAX_LINE));
+        view.copy(source, above, end_within(source, above, MAX_LINE));
         view.copy(source, first.open, first.parts[0].0);
     } else {
         view.copy(source, line, first.parts[0].0);
@@ -266,7 +298,7 @@ fn view_of(source: &[u8], run: &[Literal]) -> View {
             view.copy(source, from, to);
         }
     }
-    view.copy(source, last.close, content_end(source, last.close));
+    view.copy(source, last.close, end_within(source, last.close, MAX_LINE));
     view
 }
 
@@ -404,7 +436,10 @@ fn continuation(source: &[u8], line: usize) -> Option<(View, usize)> {
     let mut from = line;
     let mut lines = 0;
     loop {
-        let end = content_end(source, from);
+        let end = end_within(source, from, MAX_LINE);
+        if end - from >= MAX_LINE - 1 {
+            return None;
+        }
         let continued = end > from
             && source[end - 1] == b'\\'
             && end - 1 > from
