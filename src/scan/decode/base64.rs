@@ -16,37 +16,26 @@ pub(crate) fn is_run_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'-' | b'_')
 }
 
-/// The runs of `source[from..to]` that start before `starts_before` and are worth decoding:
-/// at least [`MIN_RUN`] run bytes, with no run byte just before, and with their `=` padding.
-/// Each is `(start, end)`.
-pub(crate) fn runs(
-    source: &[u8],
-    from: usize,
-    starts_before: usize,
-    to: usize,
-) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
-    let mut at = from;
-    while at < to.min(starts_before) {
-        if !is_run_byte(source[at]) {
-            at += 1;
-            continue;
-        }
-        let start = at;
-        while at < to && is_run_byte(source[at]) {
-            at += 1;
-        }
-        let mut end = at;
-        while end < to && end - at < 2 && source[end] == b'=' {
-            end += 1;
-        }
-        let stands_alone = start == 0 || !is_run_byte(source[start - 1]);
-        if stands_alone && (MIN_RUN..=MAX_RUN).contains(&(at - start)) {
-            found.push((start, end));
-        }
-        at = end.max(at + 1);
+/// The run that starts at `at`, if one worth decoding does: at least [`MIN_RUN`] (at most
+/// [`MAX_RUN`]) run bytes with no run byte just before, `(start, end)` with its `=` padding.
+/// Reads no further than the run.
+pub(crate) fn run_at(source: &[u8], at: usize) -> Option<(usize, usize)> {
+    if at >= source.len() || (at > 0 && is_run_byte(source[at - 1])) {
+        return None;
     }
-    found
+    let limit = source.len().min(at + MAX_RUN + 1);
+    let len = source[at..limit]
+        .iter()
+        .take_while(|&&b| is_run_byte(b))
+        .count();
+    if !(MIN_RUN..=MAX_RUN).contains(&len) {
+        return None;
+    }
+    let mut end = at + len;
+    while end < source.len() && end - (at + len) < 2 && source[end] == b'=' {
+        end += 1;
+    }
+    Some((at, end))
 }
 
 /// The text `run` decodes to, or `None` when it is not base64 or not text.
@@ -179,7 +168,7 @@ mod tests {
     fn only_text_is_decoded_and_quads_map_back() {
         let secret_line = "token: c2VjcmV0LXZhbHVlLTEyMzQ1Ng==\n";
         let source = secret_line.as_bytes();
-        let found = runs(source, 0, source.len(), source.len());
+        let found = vec![run_at(source, 7).unwrap()];
         assert_eq!(found, [(7, 35)]);
         let (view, decoded) = decode_runs(source, 0, source.len(), &found).unwrap();
         assert_eq!(decoded, [((7, 35), (7, 26))]);
@@ -192,8 +181,9 @@ mod tests {
         ]);
         assert!(decode_text(binary.as_bytes()).is_none());
         // A run glued to a longer word is not a run of its own; a short one is too short.
-        assert!(runs(b"x=abcdefghijklmnopqrstuvwxyz0123", 2, 32, 32).len() == 1);
-        assert!(runs(b"x=abcdefghijklmnopqrstuvwxyz0123", 2, 2, 32).is_empty());
-        assert!(runs(b"x=abcdefghij", 0, 12, 12).is_empty());
+        let line = b"x=abcdefghijklmnopqrstuvwxyz0123== y";
+        assert_eq!(run_at(line, 2), Some((2, 34)));
+        assert_eq!(run_at(line, 3), None);
+        assert_eq!(run_at(b"x=abc", 2), None);
     }
 }

@@ -38,8 +38,6 @@ pub const MAX_DEPTH: usize = 2;
 pub const MAX_DECODED: usize = 1 << 20;
 /// Bytes of a long line decoded on each side of a trigger.
 const LINE_REACH: usize = 2048;
-/// Bytes after a context word (`token`, `Basic `) in which a base64 run must start.
-const CONTEXT_REACH: usize = 128;
 /// Most lines of a `data:` block (a Kubernetes Secret's) decoded.
 const BLOCK_LINES: usize = 256;
 
@@ -74,6 +72,10 @@ impl Encoding {
     }
 }
 
+/// Kinds of [`Trigger`] (the last one, `Notebook`, is 8).
+const TRIGGER_KINDS: usize = 9;
+const _: () = assert!(Trigger::Notebook as usize + 1 == TRIGGER_KINDS);
+
 /// What sends the decoders to a place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Trigger {
@@ -83,15 +85,17 @@ enum Trigger {
     Escape,
     /// Decode the line's character references.
     Html,
-    /// A base64 run may follow on the line.
+    /// A base64 value may be assigned to the name this word is part of.
     Base64After,
+    /// A base64 run may start right after (a quote aside).
+    Base64Right,
     /// A base64 run may start here.
     Base64At,
     /// A block of base64 values may follow (`data:` of a Kubernetes Secret).
     Base64Block,
     /// A value may be split here.
     Split,
-    /// A notebook's array of lines starts here.
+    /// A notebook's array of lines starts here (keep it last: see [`TRIGGER_KINDS`]).
     Notebook,
 }
 
@@ -112,7 +116,7 @@ const TRIGGERS: &[(&[u8], Trigger)] = &[
     (b"&equals;", Trigger::Html),
     (b"&colon;", Trigger::Html),
     (b"&lowbar;", Trigger::Html),
-    (b"basic ", Trigger::Base64After),
+    (b"basic ", Trigger::Base64Right),
     (b"auth", Trigger::Base64After),
     (b"key", Trigger::Base64After),
     (b"token", Trigger::Base64After),
@@ -122,7 +126,7 @@ const TRIGGERS: &[(&[u8], Trigger)] = &[
     (b"credential", Trigger::Base64After),
     (b"b64", Trigger::Base64After),
     (b"base64", Trigger::Base64After),
-    (b"atob(", Trigger::Base64After),
+    (b"atob(", Trigger::Base64Right),
     (b"eyj", Trigger::Base64At),
     (b"ewog", Trigger::Base64At),
     (b"ewoi", Trigger::Base64At),
@@ -244,18 +248,16 @@ impl Decoder<'_, '_> {
         outer: &[&View],
         steps: &[Encoding],
     ) {
-        let mut by_kind: Vec<(Trigger, usize, usize)> = triggers
-            .iter()
-            .map(|hit| (TRIGGERS[usize::from(hit.trigger)].1, hit.start, hit.end))
-            .collect();
-        by_kind.sort_unstable_by_key(|&(kind, start, _)| (kind as u8, start));
-        let of = |kind: Trigger| -> Vec<(usize, usize)> {
-            by_kind
-                .iter()
-                .filter(|t| t.0 == kind)
-                .map(|t| (t.1, t.2))
-                .collect()
-        };
+        // Each kind's hits, by start (the keyword pass reports them by end).
+        let mut by_kind: [Vec<(usize, usize)>; TRIGGER_KINDS] = Default::default();
+        for hit in triggers {
+            let kind = TRIGGERS[usize::from(hit.trigger)].1;
+            by_kind[kind as usize].push((hit.start, hit.end));
+        }
+        for hits in &mut by_kind {
+            hits.sort_unstable();
+        }
+        let of = |kind: Trigger| by_kind[kind as usize].as_slice();
         for (kind, decode, encoding) in [
             (
                 Trigger::Percent,
@@ -265,18 +267,39 @@ impl Decoder<'_, '_> {
             (Trigger::Escape, escapes::decode, Encoding::Escape),
             (Trigger::Html, html::decode, Encoding::Html),
         ] {
-            for (from, to) in line_regions(source, &of(kind)) {
+            for (from, to) in line_regions(source, of(kind)) {
                 if let Some(view) = decode(source, from, to) {
                     self.scan_view(&view, encoding, outer, steps);
                 }
             }
         }
-        let base64 = base64_regions(
-            source,
-            &of(Trigger::Base64After),
-            &of(Trigger::Base64At),
-            &of(Trigger::Base64Block),
-        );
+        // Base64 runs worth a look: the value assigned to a name with a context word, the
+        // run right after `Basic `, a run that starts like a JSON object.
+        let mut runs: Vec<(usize, usize)> = of(Trigger::Base64After)
+            .iter()
+            .filter_map(|&(_, end)| value_after_name(source, end))
+            .chain(
+                of(Trigger::Base64Right)
+                    .iter()
+                    .filter_map(|&(_, end)| value_after(source, end)),
+            )
+            .chain(of(Trigger::Base64At).iter().map(|&(start, _)| start))
+            .filter_map(|at| base64::run_at(source, at))
+            .collect();
+        // `data:` opens a block of values (a Kubernetes Secret's), or has one value.
+        let mut blocks = Vec::new();
+        for &(start, end) in of(Trigger::Base64Block) {
+            if opens_block(source, start, end) {
+                blocks.push(start);
+            } else if let Some(run) =
+                value_after(source, end).and_then(|v| base64::run_at(source, v))
+            {
+                runs.push(run);
+            }
+        }
+        runs.sort_unstable();
+        runs.dedup();
+        let base64 = base64_regions(source, &runs, &blocks);
         for (from, to, runs) in base64 {
             if let Some((view, decoded)) = base64::decode_runs(source, from, to, &runs) {
                 if outer.is_empty() {
@@ -289,12 +312,11 @@ impl Decoder<'_, '_> {
                 self.scan_view(&view, Encoding::Base64, outer, steps);
             }
         }
-        let split_at: Vec<usize> = of(Trigger::Split).iter().map(|t| t.0).collect();
-        for view in split::views(source, &split_at) {
+        for view in split::views(source, of(Trigger::Split)) {
             self.scan_view(&view, Encoding::Split, outer, steps);
         }
         if outer.is_empty() {
-            self.notebooks(source, &of(Trigger::Notebook));
+            self.notebooks(source, of(Trigger::Notebook));
         }
     }
 
@@ -386,18 +408,52 @@ fn line_regions(source: &[u8], hits: &[(usize, usize)]) -> Vec<(usize, usize)> {
     regions
 }
 
+/// Where a value assigned to the name that holds the word ending at `end` starts: past
+/// the rest of the name (`OPENAI_API_KEY_B64`, `client_secret`), then past `:`, `=`, `(`,
+/// quotes and blanks (`": "`, `='`); `None` when no separator follows the name.
+fn value_after_name(source: &[u8], end: usize) -> Option<usize> {
+    let limit = source.len().min(end + 48);
+    let mut at = end;
+    while at < limit
+        && (source[at].is_ascii_alphanumeric() || matches!(source[at], b'_' | b'-' | b'.'))
+    {
+        at += 1;
+    }
+    let value = value_after(source, at)?;
+    (value > at).then_some(value)
+}
+
+/// Where a value starts after `at`: past at most eight quotes, blanks, `:`, `=`, `(`, `,`.
+fn value_after(source: &[u8], mut at: usize) -> Option<usize> {
+    let limit = source.len().min(at + 8);
+    while at < limit
+        && matches!(
+            source[at],
+            b' ' | b'\t' | b'"' | b'\'' | b'`' | b':' | b'=' | b'(' | b','
+        )
+    {
+        at += 1;
+    }
+    (at < source.len()).then_some(at)
+}
+
 /// A span to decode (a line or a block) and the base64 runs in it: `(from, to, runs)`.
 type Base64Region = (usize, usize, Vec<(usize, usize)>);
 
-/// The base64 runs worth decoding and the span around them to decode: runs that start
-/// soon after a context word on its line, runs at a base64 JSON object's start, and the
-/// values of a `data:` block. Each span is a line or a block; overlapping spans merged.
-fn base64_regions(
-    source: &[u8],
-    after: &[(usize, usize)],
-    at: &[(usize, usize)],
-    blocks: &[(usize, usize)],
-) -> Vec<Base64Region> {
+/// Whether the `data:` (or JSON `"data":`) at `start..end` ends its line, opening a block
+/// of values (JSON: with a `{`).
+fn opens_block(source: &[u8], start: usize, end: usize) -> bool {
+    let json = source[start..end].ends_with(b"\":");
+    source[end..]
+        .iter()
+        .take(16)
+        .take_while(|&&b| b != b'\n')
+        .all(|&b| matches!(b, b' ' | b'\t' | b'\r') || (json && b == b'{'))
+}
+
+/// The spans to decode around base64 `runs` (each on its line) and around the values of
+/// the blocks opened on the lines at `blocks` (`data:`); overlapping spans merged.
+fn base64_regions(source: &[u8], runs: &[(usize, usize)], blocks: &[usize]) -> Vec<Base64Region> {
     let mut regions: Vec<Base64Region> = Vec::new();
     let mut add = |from: usize, to: usize, runs: Vec<(usize, usize)>| {
         if !runs.is_empty() {
@@ -405,34 +461,13 @@ fn base64_regions(
         }
     };
     // A run may be long (a base64 JSON file): the line is searched that far after its start.
-    let line_of = |at: usize| line_bounds(source, at, LINE_REACH, base64::MAX_RUN + CONTEXT_REACH);
-    for &(_, end) in after {
-        let (line, line_end) = line_of(end);
-        add(
-            line,
-            line_end,
-            base64::runs(source, end, end + CONTEXT_REACH, line_end),
-        );
+    let line_of = |at: usize| line_bounds(source, at, LINE_REACH, base64::MAX_RUN + 1);
+    for &run in runs {
+        let (line, line_end) = line_of(run.0);
+        add(line, line_end.max(run.1), vec![run]);
     }
-    for &(start, _) in at {
+    for &start in blocks {
         let (line, line_end) = line_of(start);
-        add(
-            line,
-            line_end,
-            base64::runs(source, start, start + 1, line_end),
-        );
-    }
-    for &(start, end) in blocks {
-        let (line, line_end) = line_of(start);
-        let rest = &source[end.min(line_end)..line_end];
-        if !rest.iter().all(|&b| b.is_ascii_whitespace() || b == b'{') {
-            add(
-                line,
-                line_end,
-                base64::runs(source, end, end + CONTEXT_REACH, line_end),
-            );
-            continue;
-        }
         let indent = source[line..line_end]
             .iter()
             .take_while(|&&b| b == b' ' || b == b'\t')
@@ -453,15 +488,9 @@ fn base64_regions(
             if depth <= indent || depth == text.len() {
                 break;
             }
-            if let Some(colon) = memchr::memchr(b':', text) {
-                let value = next + colon + 1;
-                runs.extend(base64::runs(
-                    source,
-                    value,
-                    value + CONTEXT_REACH,
-                    value_end,
-                ));
-            }
+            let value =
+                memchr::memchr(b':', text).and_then(|colon| value_after(source, next + colon + 1));
+            runs.extend(value.and_then(|value| base64::run_at(source, value)));
             next = value_end + 1;
         }
         add(block_start, next.min(source.len()), runs);

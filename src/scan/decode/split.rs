@@ -50,13 +50,13 @@ impl Literal {
     }
 }
 
-/// The views that join split values near `positions` (split trigger hits, in order): each
-/// view and the source offset where the joined text ends.
-pub(crate) fn views(source: &[u8], positions: &[usize]) -> Vec<View> {
+/// The views that join split values near `hits` (split trigger hits, `(start, end)`, in
+/// order).
+pub(crate) fn views(source: &[u8], hits: &[(usize, usize)]) -> Vec<View> {
     let mut out = Vec::new();
     let mut done_until = 0;
-    for &at in positions {
-        if at < done_until {
+    for &(at, end) in hits {
+        if at < done_until || !worth_following(source, at, end) {
             continue;
         }
         let Some(line) = short_line(source, at) else {
@@ -74,20 +74,41 @@ pub(crate) fn views(source: &[u8], positions: &[usize]) -> Vec<View> {
 }
 
 /// Where split values may start in `text` (which no keyword pass has read): every line
-/// break after a quote or a backslash, and every `+` after a quote.
-pub(crate) fn positions(text: &[u8]) -> Vec<usize> {
+/// break after a quote or a backslash, and every `+` after a quote, as trigger hits.
+pub(crate) fn positions(text: &[u8]) -> Vec<(usize, usize)> {
     memchr::memchr2_iter(b'\n', b'+', text)
-        .filter(|&at| {
+        .filter_map(|at| {
             let before = text[..at]
                 .iter()
-                .rev()
-                .find(|&&b| b != b' ' && b != b'\t' && b != b'\r');
-            match text[at] {
-                b'\n' => matches!(before, Some(b'"' | b'\'' | b'`' | b'\\')),
-                _ => matches!(before, Some(b'"' | b'\'' | b'`')),
-            }
+                .rposition(|&b| b != b' ' && b != b'\t' && b != b'\r')?;
+            let wanted = match text[at] {
+                b'\n' => matches!(text[before], b'"' | b'\'' | b'`' | b'\\'),
+                _ => matches!(text[before], b'"' | b'\'' | b'`'),
+            };
+            wanted.then_some((before, at + 1))
         })
         .collect()
+}
+
+/// A cheap look at a trigger hit `start..end` before any line is read: what follows a
+/// quote at a line's end, or a `+`, must be another literal or an operator; a backslash at
+/// a line's end must follow a byte of a token or a quote.
+fn worth_following(source: &[u8], start: usize, end: usize) -> bool {
+    let next_token = |from: usize| {
+        source[from.min(source.len())..]
+            .iter()
+            .take(64)
+            .find(|&&b| !b.is_ascii_whitespace())
+            .copied()
+    };
+    match source.get(end.wrapping_sub(1)) {
+        Some(b'\n') if source[start] == b'\\' => {
+            start > 0 && (is_token_byte(source[start - 1]) || is_quote(source[start - 1]))
+        }
+        Some(b'\n') | Some(b'+') => next_token(end)
+            .is_some_and(|b| is_quote(b) || is_prefix(b) || matches!(b, b'+' | b'.' | b'&')),
+        _ => true,
+    }
 }
 
 /// The start of the line that holds `at`.
@@ -471,9 +492,10 @@ mod tests {
 
     fn joined(text: &str) -> Vec<String> {
         let source = text.as_bytes();
-        let mut positions: Vec<usize> = positions(source);
-        positions.extend(memchr::memmem::find_iter(source, b": >"));
-        positions.extend(memchr::memmem::find_iter(source, b": |"));
+        let mut positions = positions(source);
+        for indicator in [b": >", b": |"] {
+            positions.extend(memchr::memmem::find_iter(source, indicator).map(|at| (at, at + 3)));
+        }
         positions.sort_unstable();
         views(source, &positions)
             .iter()
