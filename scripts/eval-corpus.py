@@ -1219,6 +1219,447 @@ def locate(entry, text):
 
 
 # --------------------------------------------------------------------------------------
+# hard styles: keys encoded, split, in binary files and in archives
+# --------------------------------------------------------------------------------------
+#
+# Each renders one entry into one file and returns (path, content, labels) or None when the
+# kind does not fit the style. Content is str, or bytes for binary files and archives. Each
+# label is a dict with file (for a member: "archive!member"), line, end_line, column and
+# secret, computed from where the encoded (or first split) text is written, after checking
+# the kind's reference regex on the decoded text. HARD_STYLES maps a style to its category:
+# encoded, split, notebook, binary or archived.
+
+import gzip as _gzip
+import io as _io
+import struct as _struct
+import tarfile as _tarfile
+import urllib.parse as _urlparse
+import zipfile as _zipfile
+
+
+def b64std(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def pct(text):
+    return _urlparse.quote(text, safe="")
+
+
+def secret_offset(e):
+    """Offset of the secret in the planted text (0 when the text is the secret)."""
+    at = e.text.find(e.secret) if isinstance(e.text, str) and isinstance(e.secret, str) else -1
+    return max(at, 0)
+
+
+def decoded_ok(e, decoded_text):
+    """Whether the kind's reference regex finds the entry's secret in decoded_text."""
+    return locate(e, decoded_text) is not None
+
+
+def label_at(text, offset, e, file=None):
+    return {"line": line_of(text, offset), "end_line": line_of(text, offset), "column": col_of(text, offset),
+            "secret": e.secret, "file": file}
+
+
+def hard_k8s_b64(e, rng):
+    var = e.var
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", var) or not decoded_ok(e, "  %s: %s\n" % (var, e.text)):
+        return None
+    head = ["apiVersion: v1", "kind: Secret", "metadata:", "  name: %s-credentials" % rng.choice(WORDS),
+            "  namespace: %s" % rng.choice(["prod", "default", "ml"]), "type: Opaque", "data:"]
+    filler = [["  LOG_LEVEL: aW5mbw=="], ["  REGION: ZXUtd2VzdC0x"], ["  PORT: ODA4MA=="]]
+    value = b64std(e.text)
+    body = interleave(rng, [["  %s: %s" % (var, value)]], filler[:rng.randint(0, 3)])
+    text = "\n".join(head + body) + "\n"
+    at = text.index(value) + 4 * (secret_offset(e) // 3)
+    return rng.choice(["k8s/%s-secret.yaml" % rng.choice(WORDS), "deploy/secrets.yaml"]), text, [label_at(text, at, e)]
+
+
+def hard_k8s_nested(e, rng):
+    """Base64 of a percent-encoded value (what a templating step URL-encoded, then base64'd)."""
+    if pct(e.text) == e.text:
+        return None
+    var = e.var
+    if not decoded_ok(e, "  %s: %s\n" % (var, e.text)):
+        return None
+    value = b64std(pct(e.text))
+    text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\ndata:\n  %s: %s\n" % (rng.choice(WORDS), var, value)
+    encoded_before = len(pct(e.text[:secret_offset(e)]))
+    at = text.index(value) + 4 * (encoded_before // 3)
+    return "k8s/%s-urlencoded-secret.yaml" % rng.choice(WORDS), text, [label_at(text, at, e)]
+
+
+def hard_env_b64(e, rng):
+    var = e.var + "_B64"
+    if not decoded_ok(e, "%s=%s\n" % (var, e.text)):
+        return None
+    value = b64std(e.text)
+    lines = interleave(rng, [["%s=%s" % (var, value)]], pick_filler(rng, "env", rng.randint(2, 8)))
+    text = "\n".join(lines) + "\n"
+    at = text.index(value) + 4 * (secret_offset(e) // 3)
+    return rng.choice([".env.encoded", "deploy/%s.b64.env" % rng.choice(["prod", "staging"])]), text, [label_at(text, at, e)]
+
+
+def hard_basic_auth(e, rng):
+    user = rng.choice(["ci-bot", "deploy", "svc-" + rng.choice(WORDS), "x-access-token"])
+    decoded = "Authorization: Basic %s:%s\n" % (user, e.text)
+    if not decoded_ok(e, decoded):
+        return None
+    value = b64std("%s:%s" % (user, e.text))
+    line = "%s DEBUG [http] GET /v1/%s headers={'Accept': 'application/json', 'Authorization': 'Basic %s'}" % (
+        log_prefix(rng, 1), rng.choice(WORDS), value)
+    filler = [["%s %s" % (log_prefix(rng, i), rng.choice(FILLER["log"]))] for i in range(rng.randint(2, 8))]
+    text = "\n".join(interleave(rng, [[line]], filler)) + "\n"
+    at = text.index(value) + 4 * ((len(user) + 1 + secret_offset(e)) // 3)
+    return "logs/http-%s.log" % rng.choice(WORDS), text, [label_at(text, at, e)]
+
+
+def hard_docker_auth(e, rng):
+    user = rng.choice(["deploy", "ci", rng.choice(FIRST)])
+    if not decoded_ok(e, '"auth": "%s:%s"\n' % (user, e.text)):
+        return None
+    value = b64std("%s:%s" % (user, e.text))
+    doc = {"auths": {rng.choice(["ghcr.io", "registry.gitlab.com", "%s.azurecr.io" % rng.choice(WORDS)]): {"auth": value}},
+           "credsStore": "desktop"}
+    text = json.dumps(doc, indent=2) + "\n"
+    at = text.index(value) + 4 * ((len(user) + 1 + secret_offset(e)) // 3)
+    return rng.choice([".docker/config.json", "ci/docker-config.json"]), text, [label_at(text, at, e)]
+
+
+def hard_percent_log(e, rng):
+    field = e.var if rng.random() < 0.5 else e.var.lower()
+    if not decoded_ok(e, '{"%s": "%s"}\n' % (field, e.text)):
+        return None
+    before = pct('{"%s": "' % field) + pct(e.text[:secret_offset(e)])
+    body = pct('{"%s": "' % field) + pct(e.text) + pct('", "retries": 3}')
+    line = "%s INFO  [http] POST /v1/hooks/%s body=%s 201" % (log_prefix(rng, 2), rng.choice(WORDS), body)
+    filler = [["%s %s" % (log_prefix(rng, i), rng.choice(FILLER["log"]))] for i in range(rng.randint(2, 8))]
+    text = "\n".join(interleave(rng, [[line]], filler)) + "\n"
+    at = text.index(body) + len(before)
+    return "logs/access-%s.log" % rng.choice(WORDS), text, [label_at(text, at, e)]
+
+
+def json_escape_chars(text):
+    out = []
+    for c in text:
+        if c in "-_+=":
+            out.append("\\u%04x" % ord(c))
+        elif c == "/":
+            out.append("\\/")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def hard_json_unicode(e, rng):
+    if json_escape_chars(e.text) == e.text or not decoded_ok(e, '  "%s": "%s",\n' % (e.var, e.text)):
+        return None
+    escaped = json_escape_chars(e.text)
+    text = '{\n  "name": "%s",\n  "version": "1.%d.0",\n  "%s": "%s",\n  "debug": false\n}\n' % (
+        rng.choice(WORDS), rng.randint(0, 9), e.var, escaped)
+    at = text.index(escaped) + len(json_escape_chars(e.text[:secret_offset(e)]))
+    return rng.choice(["config/runtime.escaped.json", "public/settings.json"]), text, [label_at(text, at, e)]
+
+
+def html_escape_chars(text):
+    table = {"-": "&#45;", "/": "&#x2F;", "+": "&#43;", "=": "&#61;", "_": "&lowbar;", '"': "&quot;", "&": "&amp;"}
+    return "".join(table.get(c, c) for c in text)
+
+
+def hard_html(e, rng):
+    if not decoded_ok(e, '{"%s":"%s"}\n' % (e.var, e.text)):
+        return None
+    escaped = html_escape_chars(e.text)
+    attr = "{&quot;%s&quot;:&quot;%s&quot;}" % (e.var, escaped)
+    text = ("<!doctype html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n  <title>%s</title>\n</head>\n<body>\n"
+            "  <div id=\"app\" data-config=\"%s\"></div>\n  <script src=\"/assets/app.js\"></script>\n</body>\n</html>\n") % (
+        rng.choice(WORDS).capitalize(), attr)
+    at = text.index(attr) + len("{&quot;%s&quot;:&quot;" % e.var) + len(html_escape_chars(e.text[:secret_offset(e)]))
+    return rng.choice(["public/index.html", "templates/%s.html" % rng.choice(WORDS)]), text, [label_at(text, at, e)]
+
+
+def split_points(rng, n, pieces):
+    cuts = sorted(rng.sample(range(4, n - 3), pieces - 1)) if n > 12 else []
+    return cuts
+
+
+def split_text(rng, text, pieces=None):
+    pieces = pieces or rng.choice([2, 2, 3])
+    cuts = split_points(rng, len(text), pieces)
+    if not cuts:
+        return None
+    bounds = [0] + cuts + [len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def splittable(e):
+    return isinstance(e.text, str) and "\n" not in e.text and not re.search(r"[\s\"'\\`]", e.text) and len(e.text) >= 16
+
+
+def split_label(text, first_piece_at, e):
+    return label_at(text, first_piece_at + secret_offset(e), e)
+
+
+def hard_split(kind):
+    """A style that writes the entry's value split over lines the way `kind` joins strings."""
+    def render(e, rng):
+        if not splittable(e):
+            return None
+        parts = split_text(rng, e.text)
+        if not parts:
+            return None
+        name, var = camel(e.var), e.var
+        if kind == "python":
+            joined = '%s = ("%s")\n' % (var, e.text)
+            body = ["import os", "", "%s = (" % var] + ['    "%s"' % p for p in parts] + [")", ""]
+            path = rng.choice(["app/settings.py", "src/%s/keys.py" % rng.choice(WORDS)])
+        elif kind == "js":
+            joined = 'export const %s = "%s";\n' % (name, e.text)
+            body = ['export const %s = "%s" +' % (name, parts[0])] + ['  "%s" +' % p for p in parts[1:-1]] + ['  "%s";' % parts[-1], ""]
+            path = rng.choice(["src/config.ts", "web/src/keys.js"])
+        elif kind == "java":
+            joined = 'private static final String %s = "%s";\n' % (var, e.text)
+            body = ["public final class Keys {", '    private static final String %s = "%s"' % (var, parts[0])]
+            body += ['        + "%s"' % p for p in parts[1:-1]] + ['        + "%s";' % parts[-1], "}", ""]
+            path = "src/main/java/com/%s/Keys.java" % rng.choice(COMPANIES).replace("-", "")
+        elif kind == "go":
+            joined = 'const %s = "%s"\n' % (name, e.text)
+            body = ["package config", "", 'const %s = "%s" +' % (name, parts[0])] + ['\t"%s" +' % p for p in parts[1:-1]] + ['\t"%s"' % parts[-1], ""]
+            path = "internal/config/keys.go"
+        elif kind == "csharp":
+            joined = 'var %s = "%s";\n' % (name, e.text)
+            body = ['var %s = "%s" +' % (name, parts[0])] + ['    "%s" +' % p for p in parts[1:-1]] + ['    "%s";' % parts[-1], ""]
+            path = "src/%s/Program.cs" % rng.choice(WORDS).capitalize()
+        elif kind == "shell":
+            joined = 'export %s="%s"\n' % (var, e.text)
+            body = ["#!/usr/bin/env bash", 'export %s="%s\\' % (var, parts[0])] + ["%s\\" % p for p in parts[1:-1]] + ['%s"' % parts[-1], ""]
+            path = rng.choice(["scripts/env.sh", "bin/setup.sh"])
+        else:  # yaml
+            joined = "  %s: %s\n" % (var.lower(), e.text)
+            body = ["providers:", "  %s: >-" % var.lower()] + ["    %s" % p for p in parts] + ["  timeout: 30", ""]
+            path = rng.choice(["config/providers.yaml", "helm/values.%s.yaml" % rng.choice(WORDS)])
+        if not decoded_ok(e, joined):
+            return None
+        text = "\n".join(body)
+        first = text.index(parts[0], text.index(var if kind in ("python", "java", "shell") else (var.lower() if kind == "yaml" else name)))
+        return path, text, [split_label(text, first, e)]
+    return render
+
+
+def notebook_doc(cells):
+    return json.dumps({"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+                       "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+
+
+def hard_nb_split(e, rng):
+    if not splittable(e):
+        return None
+    parts = split_text(rng, e.text)
+    if not parts or not decoded_ok(e, '%s = ("%s")\n' % (e.var, e.text)):
+        return None
+    source = ["import os\n", "%s = (\n" % e.var] + ['    "%s"\n' % p for p in parts] + [")\n", "print('ready')"]
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# %s\n" % rng.choice(WORDS).capitalize()]},
+             {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [], "source": source}]
+    text = notebook_doc(cells)
+    first = text.index('\\"%s' % parts[0]) + 2
+    return "notebooks/%s-split.ipynb" % rng.choice(WORDS), text, [split_label(text, first, e)]
+
+
+def hard_nb_output(e, rng):
+    if not splittable(e) or not decoded_ok(e, "%s=%s\n" % (e.var, e.text)):
+        return None
+    line = "%s=%s\n" % (e.var, e.text)
+    out = {"name": "stdout", "output_type": "stream", "text": ["loaded settings\n", line, "ok\n"]}
+    cells = [{"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": [out],
+              "source": ["import os\n", "for k in ['%s']:\n" % e.var, "    print(f'{k}={os.environ[k]}')"]}]
+    text = notebook_doc(cells)
+    at = text.index(json.dumps(line)[1:-1]) + len(e.var) + 1 + secret_offset(e)
+    return "notebooks/%s-output.ipynb" % rng.choice(WORDS), text, [label_at(text, at, e)]
+
+
+def png_chunk(kind, data):
+    return _struct.pack(">I", len(data)) + kind + data + _struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def png_with_text(kind, keyword, text):
+    out = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", _struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    raw = text.encode()
+    if kind == b"tEXt":
+        data = keyword + b"\0" + raw
+    elif kind == b"zTXt":
+        data = keyword + b"\0\0" + zlib.compress(raw)
+    else:
+        data = keyword + b"\0\x01\0\0\0" + zlib.compress(raw)
+    out += png_chunk(kind, data) + png_chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + png_chunk(b"IEND", b"")
+    return out
+
+
+def hard_png(e, rng):
+    if not splittable(e):
+        return None
+    line = "%s=%s" % (e.var, e.text)
+    if not decoded_ok(e, line + "\n"):
+        return None
+    kind = rng.choice([b"tEXt", b"zTXt", b"iTXt"])
+    keyword = rng.choice([b"Comment", b"Description", b"parameters"])
+    path = rng.choice(["assets/%s.png" % rng.choice(WORDS), "docs/img/%s-screenshot.png" % rng.choice(WORDS)])
+    member = "%s:%s" % (kind.decode(), keyword.decode())
+    lab = label_at(line, len(e.var) + 1 + secret_offset(e), e, "%s!%s" % (path, member))
+    return path, png_with_text(kind, keyword, line), [lab]
+
+
+def member_text(e, rng):
+    """A text file holding the entry, from a plain style, and its label (relative to it)."""
+    style = rng.choice([style_env, style_yaml, style_py_environ, style_shell, style_ts])
+    for _ in range(4):
+        path, text = style([e], random.Random(rng.random()), {"start": False, "end": False})
+        loc = locate(e, text)
+        if loc:
+            return path, text, loc
+    return None
+
+
+def zip_bytes(members, stored=False):
+    buf = _io.BytesIO()
+    with _zipfile.ZipFile(buf, "w", _zipfile.ZIP_STORED if stored else _zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            info = _zipfile.ZipInfo(name, date_time=(2025, 1, 6, 8, 0, 0))
+            info.compress_type = _zipfile.ZIP_STORED if stored else _zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def archived_label(loc, e, file):
+    return {"line": loc["line"], "end_line": loc["end_line"], "column": loc["column"], "secret": loc["secret"], "file": file}
+
+
+def hard_zip(e, rng):
+    if e.kind.multiline:
+        return None
+    made = member_text(e, rng)
+    if not made:
+        return None
+    inner, text, loc = made
+    archive = rng.choice(["dist/%s-1.4.2.jar" % rng.choice(WORDS), "dist/%s-0.3.0-py3-none-any.whl" % rng.choice(WORDS).replace("-", "_"),
+                          "build/%s-bundle.zip" % rng.choice(WORDS), "packages/%s.1.0.0.nupkg" % rng.choice(COMPANIES)])
+    members = [("README.txt", "Build %d\n" % rng.randint(100, 999)), (inner, text)]
+    return archive, zip_bytes(members, stored=rng.random() < 0.3), [archived_label(loc, e, "%s!%s" % (archive, inner))]
+
+
+def hard_docx(e, rng):
+    if not splittable(e):
+        return None
+    line = "%s=%s" % (e.var, e.text)
+    if not decoded_ok(e, line + "\n"):
+        return None
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document><w:body>\n'
+           '<w:p><w:r><w:t>Setup notes for the %s service</w:t></w:r></w:p>\n<w:p><w:r><w:t>%s</w:t></w:r></w:p>\n'
+           '</w:body></w:document>\n') % (rng.choice(WORDS), line)
+    at = xml.index(line) + len(e.var) + 1 + secret_offset(e)
+    archive = "docs/%s-runbook.docx" % rng.choice(WORDS)
+    data = zip_bytes([("[Content_Types].xml", "<Types/>"), ("word/document.xml", xml)])
+    return archive, data, [label_at(xml, at, e, archive + "!word/document.xml")]
+
+
+def tar_bytes(members):
+    buf = _io.BytesIO()
+    with _tarfile.open(fileobj=buf, mode="w") as t:
+        for name, data in members:
+            raw = data.encode()
+            info = _tarfile.TarInfo(name)
+            info.size, info.mtime = len(raw), GIT_EPOCH
+            t.addfile(info, _io.BytesIO(raw))
+    return buf.getvalue()
+
+
+def gz_bytes(data, name=None):
+    buf = _io.BytesIO()
+    with _gzip.GzipFile(filename=name or "", mode="wb", fileobj=buf, mtime=GIT_EPOCH) as g:
+        g.write(data)
+    return buf.getvalue()
+
+
+def hard_targz(e, rng):
+    if e.kind.multiline:
+        return None
+    made = member_text(e, rng)
+    if not made:
+        return None
+    inner, text, loc = made
+    archive = rng.choice(["release/%s-2.1.0.tar.gz" % rng.choice(WORDS), "backups/%s.tgz" % rng.choice(WORDS)])
+    member = "%s-2.1.0/%s" % (rng.choice(WORDS), inner)
+    data = gz_bytes(tar_bytes([("%s-2.1.0/README" % rng.choice(WORDS), "release\n"), (member, text)]))
+    return archive, data, [archived_label(loc, e, "%s!%s" % (archive, member))]
+
+
+def hard_gz(e, rng):
+    if e.kind.multiline:
+        return None
+    path, text = style_log([e], random.Random(rng.random()), {"start": False, "end": False})
+    loc = locate(e, text)
+    if not loc:
+        return None
+    name = path.rsplit("/", 1)[-1]
+    archive = "logs/archive/%s.gz" % name
+    return archive, gz_bytes(text.encode(), name), [archived_label(loc, e, "%s!%s" % (archive, name))]
+
+
+def hard_nested_zip(e, rng):
+    if e.kind.multiline:
+        return None
+    made = member_text(e, rng)
+    if not made:
+        return None
+    inner, text, loc = made
+    jar = "lib/%s-core.jar" % rng.choice(WORDS)
+    archive = "dist/%s-app.zip" % rng.choice(WORDS)
+    data = zip_bytes([(jar, zip_bytes([(inner, text)])), ("start.sh", "#!/bin/sh\njava -jar lib/app.jar\n")], stored=True)
+    return archive, data, [archived_label(loc, e, "%s!%s!%s" % (archive, jar, inner))]
+
+
+HARD_STYLES = {
+    "k8s_b64": ("encoded", hard_k8s_b64), "k8s_b64_percent": ("encoded", hard_k8s_nested),
+    "env_b64": ("encoded", hard_env_b64), "basic_auth": ("encoded", hard_basic_auth),
+    "docker_auth": ("encoded", hard_docker_auth), "percent_log": ("encoded", hard_percent_log),
+    "json_unicode": ("encoded", hard_json_unicode), "html_entities": ("encoded", hard_html),
+    "split_python": ("split", hard_split("python")), "split_js": ("split", hard_split("js")),
+    "split_java": ("split", hard_split("java")), "split_go": ("split", hard_split("go")),
+    "split_csharp": ("split", hard_split("csharp")), "split_shell": ("split", hard_split("shell")),
+    "split_yaml": ("split", hard_split("yaml")), "split_notebook": ("split", hard_nb_split),
+    "notebook_output": ("notebook", hard_nb_output),
+    "png_text": ("binary", hard_png),
+    "zip_member": ("archived", hard_zip), "docx": ("archived", hard_docx), "tar_gz": ("archived", hard_targz),
+    "gzip": ("archived", hard_gz), "zip_in_zip": ("archived", hard_nested_zip),
+}
+
+
+def neg_hard(rng):
+    """Negative files for the hard styles: encoded placeholders, split prose, archives of templates."""
+    placeholder = "sk-proj-" + "X" * 48
+    secret_yaml = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: template\ndata:\n  OPENAI_API_KEY: %s\n"
+                   "  ANTHROPIC_API_KEY: %s\n  PASSWORD: %s\n") % (b64std(placeholder), b64std("your-anthropic-api-key-here"), b64std("changeme"))
+    log = ("%s INFO  [http] POST /v1/hooks body=%s 201\n%s DEBUG [http] headers={'Authorization': 'Basic %s'}\n"
+           "%s INFO  [http] GET /search?q=%s 200\n") % (
+        log_prefix(rng, 1), pct('{"api_key": "<your key>", "token": "${TOKEN}"}'), log_prefix(rng, 2), b64std("user:password"),
+        log_prefix(rng, 3), pct("how do I rotate sk-... keys / tokens?"))
+    split_py = ('SYSTEM_PROMPT = (\n    "You are a careful assistant. "\n    "Answer in three sentences."\n)\n'
+                'BASE_URL = ("https://api." "openai.com/v1")\nTEMPLATE = ("sk-ant-api03-" "XXXXXXXXXXXXXXXXXXXXXXXXXXXX")\n')
+    split_ts = ('const path = "/v1/" +\n  "chat/completions";\nconst hint = "Paste a key like sk-proj-... " +\n  "into the settings";\n')
+    nb = notebook_doc([{"cell_type": "code", "execution_count": 1, "metadata": {},
+                        "outputs": [{"name": "stdout", "output_type": "stream", "text": ["OPENAI_API_KEY=sk-proj-****\n"]}],
+                        "source": ["KEY = (\n", "    \"sk-ant-\"\n", "    \"<your key>\"\n", ")\n"]}])
+    tmpl = zip_bytes([("config/application.properties", "openai.api-key=${OPENAI_API_KEY}\nanthropic.key=<set me>\n")])
+    png = png_with_text(b"zTXt", b"Comment", "ANTHROPIC_API_KEY=sk-ant-api03-" + "X" * 93 + "AA")
+    return {"k8s/template-secret.yaml": ("base64 of placeholders", secret_yaml),
+            "logs/encoded-placeholders.log": ("percent-encoded and Basic placeholders", log),
+            "src/prompts.py": ("split strings that are no key", split_py),
+            "web/src/messages.ts": ("split strings that are no key", split_ts),
+            "notebooks/template.ipynb": ("notebook with placeholders", nb),
+            "dist/template-1.0.jar": ("jar of configuration templates", tmpl),
+            "assets/template.png": ("PNG whose text holds a placeholder", png)}
+
+
+# --------------------------------------------------------------------------------------
 # negative files
 # --------------------------------------------------------------------------------------
 
@@ -1562,6 +2003,35 @@ def generate(args):
                     else:
                         rejected.append(e.kind.id)
 
+    # 2b. hard plants: one more secret per single-line kind, written encoded, split over
+    # lines, in a binary file or in an archive (see HARD_STYLES) ----------------------------
+    hard_usage = {}
+    for kind in kinds:
+        if kind.multiline:
+            continue
+        secret, text = kind.generate(rng, stats)
+        if isinstance(secret, dict):
+            continue
+        for sname in sorted(HARD_STYLES, key=lambda n: (hard_usage.get(n, 0), rng.random())):
+            category, render = HARD_STYLES[sname]
+            e = Entry(kind, secret, text, rng)
+            made = render(e, random.Random(rng.random()))
+            if made is None:
+                continue
+            wanted, content, found = made
+            path = unique_path(wanted)
+            files[path] = content
+            hard_usage[sname] = hard_usage.get(sname, 0) + 1
+            for loc in found:
+                where = loc["file"] or wanted
+                labels.append({"kind": kind.id, "provider": kind.d.get("provider"), "provider_name": kind.d.get("provider_name"),
+                               "category": kind.category, "needs_context": kind.needs_context, "style": sname, "hard": category,
+                               "file": path + where[len(wanted):], "line": loc["line"], "end_line": loc["end_line"],
+                               "column": loc["column"], "secret": loc["secret"], "structural": kind.structural})
+            break
+        else:
+            stats.setdefault("no_hard_style", []).append(kind.id)
+
     # 3. negatives ------------------------------------------------------------------------
     negatives = {}
     for name, text in neg_lockfiles(rng).items():
@@ -1577,6 +2047,8 @@ def generate(args):
     negatives["public/assets/app.min.js"] = ("minified JS, one long line, words containing key prefixes", neg_minified_js(rng))
     for name, text in neg_placeholders(rng).items():
         negatives[name] = ("placeholders, variable references, redactions", text)
+    for name, (desc, text) in neg_hard(rng).items():
+        negatives[name] = (desc, text)
     for name in negatives:
         if name in files:
             sys.exit("internal error: negative path collides with positive file %s" % name)
@@ -1587,6 +2059,8 @@ def generate(args):
         by_file.setdefault(lab["file"], []).append(lab)
     filler_hits = []
     for path, text in files.items():
+        if not isinstance(text, str) or path not in by_file:
+            continue  # archives and images; encoded files hold no plain key
         norm = text.replace("\r\n", "\n")
         for kind in kinds:
             for m in kind.regex.finditer(norm):
@@ -1608,6 +2082,8 @@ def generate(args):
                     filler_hits.append(rec)
     neg_ref_hits = []
     for path, (desc, text) in negatives.items():
+        if not isinstance(text, str):
+            continue
         norm = text.replace("\r\n", "\n")
         for kind in kinds:
             for m in kind.regex.finditer(norm):
@@ -1621,6 +2097,10 @@ def generate(args):
     for path, text in list(files.items()) + [(p, t) for p, (d, t) in negatives.items()]:
         full = os.path.join(out, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
+        if isinstance(text, bytes):
+            with open(full, "wb") as fh:
+                fh.write(text)
+            continue
         with open(full, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
     labels.sort(key=lambda l: (l["file"], l["line"]))
@@ -1643,7 +2123,12 @@ def generate(args):
     print("styles: " + ", ".join("%s=%d" % kv for kv in sorted(style_count.items())))
     print("incidental matches inside planted secrets: %d; reference-regex hits in negatives: %d; filler hits in positives: %d"
           % (len(incidental), len(neg_ref_hits), len(filler_hits)))
-    for k in ("unplaceable", "shape_warnings"):
+    hard = {}
+    for l in labels:
+        if l.get("hard"):
+            hard[l["hard"]] = hard.get(l["hard"], 0) + 1
+    print("hard plants: " + ", ".join("%s=%d" % kv for kv in sorted(hard.items())))
+    for k in ("unplaceable", "shape_warnings", "no_hard_style"):
         if stats.get(k):
             print("%s: %s" % (k, ", ".join(sorted(set(stats[k])))))
     if rejected:
@@ -1791,6 +2276,20 @@ def evaluate(args):
         cats[lab["category"]][0] += 1
         styles[lab["style"]][0] += 1
     print("  by category: " + ", ".join("%s %d/%d" % (c, v[0], v[1]) for c, v in sorted(cats.items())))
+    hard, hard_found = {}, {}
+    for lab in labels:
+        if lab.get("hard"):
+            hard[lab["hard"]] = hard.get(lab["hard"], 0) + 1
+    for lab in found:
+        if lab.get("hard"):
+            hard_found[lab["hard"]] = hard_found.get(lab["hard"], 0) + 1
+    if hard:
+        n_hard, n_hard_found = sum(hard.values()), sum(hard_found.values())
+        print("  hard cases:  %d/%d = %s (%s)" % (n_hard_found, n_hard, pct(n_hard_found, n_hard), ", ".join(
+            "%s %d/%d" % (c, hard_found.get(c, 0), v) for c, v in sorted(hard.items()))))
+        easy = [l for l in labels if not l.get("hard")]
+        easy_found = [l for l in found if not l.get("hard")]
+        print("  other cases: %d/%d = %s" % (len(easy_found), len(easy), pct(len(easy_found), len(easy))))
     print("  by style:    " + ", ".join("%s %d/%d" % (c, v[0], v[1]) for c, v in sorted(styles.items())))
     kinds_total = {l["kind"] for l in labels}
     kinds_any = {l["kind"] for l in found}
@@ -2059,6 +2558,7 @@ def generate_git(args):
     conflict_keys = take(2, True, env_ok)
     stash_keys = take(2, True, env_ok)
     binary_keys = take(2, True, env_ok)
+    hard_keys = take(16, True, lambda e: isinstance(e.text, str) and "\n" not in e.text)
     line_rm = take(24, True)
     mass_keys = take(8, True)
     del_keys = take(20)
@@ -2326,10 +2826,40 @@ def generate_git(args):
         e.scenario = "binary file (SQLite-like)"
     gb.commit("Add seeded local database", "binary file")
 
+    # keys encoded, split over lines, in images and archives (one of each hard style, in
+    # turn); the archives and images are deleted a few commits later
+    hard_names = sorted(HARD_STYLES)
+    rng.shuffle(hard_names)
+    hard_plants = []   # (entry, file or "archive!member", label fields, scenario)
+    hard_files = []
+    for i, e in enumerate(hard_keys):
+        turn = hard_names[i % len(hard_names):] + hard_names[:i % len(hard_names)]
+        for sname in turn:
+            category, render_hard = HARD_STYLES[sname]
+            made = render_hard(e, random.Random(rng.random()))
+            if made:
+                break
+        else:
+            rejected.append(e.kind.id)
+            continue
+        wanted, content, found_locs = made
+        path = unique_path(wanted)
+        used_paths.add(path)
+        gb.write(path, content)
+        hard_files.append((path, isinstance(content, bytes)))
+        for loc in found_locs:
+            where = path + (loc["file"] or wanted)[len(wanted):]
+            hard_plants.append((e, where, loc, "hard: %s" % category))
+            e.scenario = "hard: %s" % category
+    hard_commit = gb.commit("Add build outputs and encoded deployment settings", "hard keys (encoded, split, archived)")
+
     for i in range(7, 12):
         persistent_commit(i, rng.choice(["Add", "Configure", "Wire up"]) + " " + rng.choice(["analytics", "speech", "image", "agent", "eval", "billing"]) + " providers (%d)" % i)
         if i % 2:
             filler_commit("Notes from planning session %d" % i)
+
+    gb.git("rm", "-q", "--", *[p for p, binary in hard_files if binary])
+    gb.commit("Stop committing build outputs", "hard keys: archives and images deleted")
 
     # stash entry with a key in a tracked file (last: it resets the work tree)
     gb.tick += 1
@@ -2343,7 +2873,9 @@ def generate_git(args):
     gb.commits.append((stash_sha, "stash entry (work tree commit)"))
 
     # 2. labels from the real history ---------------------------------------------------------
-    by_anchor = [(e.anchor, e) for e in entries]
+    # (the hard keys are labelled where they were planted: no regex sees them in the blobs)
+    hard_idx = {e.idx for e, _, _, _ in hard_plants}
+    by_anchor = [(e.anchor, e) for e in entries if e.idx not in hard_idx]
     notes = dict(gb.commits)
     log = gb.git("log", "--all", "--format=%H %ct %P").stdout.decode().split("\n")
     order = []
@@ -2422,6 +2954,12 @@ def generate_git(args):
                 if kind.needs_context and not any(kw in norm.split("\n")[line - 1].lower() for kw in kind.keywords):
                     continue
                 unplanted.append({"kind": kind.id, "path": path, "commit": c, "line": line, "secret": sec[:200]})
+    for e, where, loc, scenario in hard_plants:
+        labels[(e.idx, where)] = {"kind": e.kind.id, "category": e.kind.category, "secret": loc["secret"], "path": where,
+                                  "line": loc["line"], "end_line": loc["end_line"], "commit": hard_commit,
+                                  "commit_note": notes.get(hard_commit, ""), "scenario": scenario,
+                                  "structural": e.kind.structural, "needs_context": e.kind.needs_context,
+                                  "binary": "!" in where, "removed_from_head": None}
     head_tree = tree(gb.head())
     for lab in labels.values():
         lab["removed_from_head"] = lab["path"] not in head_tree or lab["secret"].split("\n")[0] not in \

@@ -1,16 +1,25 @@
-//! Scanning one blob: read it in bounded chunks, scan each chunk, place the matches.
+//! Scanning one blob: read it in bounded chunks, scan each chunk (decoding what is encoded
+//! in it), place the matches, and open what it contains.
 //!
 //! Every source hands its bytes to [`scan_reader`] (work tree, stdin) or, when they are in
-//! memory already, to [`scan_bytes`] (git blobs), so chunking, binary and UTF-16 handling, line
-//! numbers and snippets work the same everywhere.
+//! memory already, to [`scan_bytes`] (git blobs), so chunking, binary and UTF-16 handling,
+//! decoding, containers, line numbers and snippets work the same everywhere.
+//!
+//! A blob that is a container ([`crate::container`]: an archive, a gzip file, a PNG with
+//! text chunks) is scanned as bytes, then each of its members is scanned as a blob of its
+//! own, to the nesting depth the limits allow; a finding in a member names it
+//! (`dist/app.jar!config/app.properties`), and a key seen both in the container's bytes and
+//! in its member (a stored zip member, a tar) is reported once, in the member.
 
+use crate::container::{self, Budget, Kind, Skip, Skipped, LIMITS};
 use crate::finding::{
     Finding, FindingPart, Fingerprint, InlineAllow, RuleSummary, Secret, Snippet,
 };
 use crate::lines::{count_chars, LineIndex, Positions};
 use crate::printable::sanitize;
 use crate::rules::{Partner, MAX_WINDOW};
-use crate::scan::{Match, Scanner};
+use crate::scan::decode::{self, Found};
+use crate::scan::Scanner;
 use std::collections::HashMap;
 use std::io::{self, Read};
 
@@ -37,10 +46,17 @@ pub struct BlobScan {
     pub bytes: u64,
     /// Whether the blob looked binary (a NUL byte near the start).
     pub binary: bool,
+    /// Members of containers in the blob that were scanned (archive members, a gzip file's
+    /// content, PNG text chunks), nested ones too.
+    pub members: u64,
+    /// Members not read, with their path inside the blob (`lib/a.jar!config.yml`; empty for
+    /// the blob itself) and why.
+    pub skipped_members: Vec<Skipped>,
 }
 
 /// Scans a blob that is already in memory, such as a git blob: without copying it when it
-/// fits in one chunk (nearly always), else in chunks as [`scan_reader`] does.
+/// fits in one chunk (nearly always), else in chunks as [`scan_reader`] does; then the
+/// members of the containers in it.
 ///
 /// `buffer` is used only for a blob of more than one chunk, and reused between calls.
 /// The findings are exactly those of [`scan_reader`] over the same bytes.
@@ -50,14 +66,32 @@ pub fn scan_bytes(
     scanner: &Scanner<'_>,
     buffer: &mut Vec<u8>,
 ) -> BlobScan {
-    // `scan_reader` takes a blob shorter than a chunk and its overlap in one read.
-    if bytes.len() < CHUNK_SIZE + OVERLAP_AFTER {
-        return scan_whole(bytes, path, scanner);
-    }
-    scan_reader(bytes, path, scanner, buffer).expect("reading from a byte slice never fails")
+    scan_in_memory(bytes, path, scanner, buffer, 0, &mut Budget::new())
 }
 
-/// Reads `reader` to its end in bounded chunks and scans every byte once.
+/// [`scan_bytes`] for a blob `depth` containers deep, within the decompression `budget` of
+/// the file it is in.
+fn scan_in_memory(
+    bytes: &[u8],
+    path: &str,
+    scanner: &Scanner<'_>,
+    buffer: &mut Vec<u8>,
+    depth: usize,
+    budget: &mut Budget,
+) -> BlobScan {
+    // `scan_reader` takes a blob shorter than a chunk and its overlap in one read.
+    let mut result = if bytes.len() < CHUNK_SIZE + OVERLAP_AFTER {
+        scan_whole(bytes, path, scanner)
+    } else {
+        buffer.clear();
+        scan_chunks(bytes, path, scanner, buffer).expect("reading from a byte slice never fails")
+    };
+    open_containers(bytes, path, scanner, depth, budget, &mut result);
+    result
+}
+
+/// Reads `reader` to its end in bounded chunks and scans every byte once; a container is
+/// read whole (up to [`container::Limits::container_size`]) to open it.
 ///
 /// `buffer` is reused between calls to avoid an allocation per file.
 ///
@@ -71,15 +105,42 @@ pub fn scan_reader(
 ) -> io::Result<BlobScan> {
     buffer.clear();
     if fill(&mut reader, buffer, CHUNK_SIZE + OVERLAP_AFTER)? {
-        return Ok(scan_whole(buffer, path, scanner));
+        let mut result = scan_whole(buffer, path, scanner);
+        open_containers(buffer, path, scanner, 0, &mut Budget::new(), &mut result);
+        return Ok(result);
     }
+    if container::kind_of(buffer).is_none() {
+        return scan_chunks(reader, path, scanner, buffer);
+    }
+    let held = usize::try_from(LIMITS.container_size).unwrap_or(usize::MAX);
+    if fill(&mut reader, buffer, held.saturating_add(1))? {
+        let whole = std::mem::take(buffer);
+        return Ok(scan_bytes(&whole, path, scanner, buffer));
+    }
+    // Too large to open: scanned as bytes, and counted.
+    let read = std::mem::take(buffer);
+    let mut result = scan_chunks(io::Cursor::new(read).chain(reader), path, scanner, buffer)?;
+    result.skipped_members.push(Skipped {
+        member: String::new(),
+        why: Skip::ContainerSize(result.bytes),
+    });
+    Ok(result)
+}
+
+/// Scans `reader` in chunks; `buffer` holds the bytes already read from it, if any.
+fn scan_chunks(
+    mut reader: impl Read,
+    path: &str,
+    scanner: &Scanner<'_>,
+    buffer: &mut Vec<u8>,
+) -> io::Result<BlobScan> {
+    let mut at_end = fill(&mut reader, buffer, CHUNK_SIZE + OVERLAP_AFTER)?;
     let mut result = BlobScan {
-        binary: memchr::memchr(0, &buffer[..BINARY_SNIFF]).is_some(),
+        binary: memchr::memchr(0, &buffer[..buffer.len().min(BINARY_SNIFF)]).is_some(),
         ..BlobScan::default()
     };
     let mut lines_before = 0u64;
     let mut columns_before = 0u64;
-    let mut at_end = false;
     loop {
         let owned_start = if result.bytes == 0 { 0 } else { CONTEXT_BEFORE };
         let owned_end = if at_end {
@@ -87,17 +148,16 @@ pub fn scan_reader(
         } else {
             buffer.len() - OVERLAP_AFTER
         };
-        let matches: Vec<Match> = scanner
-            .scan(buffer)
+        let found: Vec<Found> = decode::scan(scanner, buffer)
             .into_iter()
-            .filter(|m| (owned_start..owned_end).contains(&m.start))
+            .filter(|f| (owned_start..owned_end).contains(&f.matched.start))
             .collect();
-        if !matches.is_empty() {
+        if !found.is_empty() {
             let index = LineIndex::for_chunk(buffer, lines_before, columns_before);
             place(
                 buffer,
                 scanner,
-                matches,
+                found,
                 path,
                 result.binary,
                 index,
@@ -122,6 +182,90 @@ pub fn scan_reader(
     }
 }
 
+/// Scans the members of `bytes` if it is a container (at nesting `depth`), adds their
+/// findings and skips to `result`, and drops the container's own findings of a key that
+/// a member holds.
+fn open_containers(
+    bytes: &[u8],
+    path: &str,
+    scanner: &Scanner<'_>,
+    depth: usize,
+    budget: &mut Budget,
+    result: &mut BlobScan,
+) {
+    let Some(kind) = container::kind_of(bytes) else {
+        return;
+    };
+    if depth >= LIMITS.depth {
+        result.skipped_members.push(Skipped {
+            member: String::new(),
+            why: Skip::Depth,
+        });
+        return;
+    }
+    let mut buffer = Vec::new();
+    let skipped = container::for_each_member(bytes, kind, path, budget, &mut |member, budget| {
+        let member_path = format!("{path}!{}", member.name);
+        let tarball = kind == Kind::Gzip && container::kind_of(&member.bytes) == Some(Kind::Tar);
+        let (prefix, scanned) = if tarball {
+            // A .tar.gz: the tar's files are the members, the tar stream itself is not one.
+            let mut inner = BlobScan::default();
+            open_containers(&member.bytes, path, scanner, depth, budget, &mut inner);
+            (None, inner)
+        } else {
+            let scanned = scan_in_memory(
+                &member.bytes,
+                &member_path,
+                scanner,
+                &mut buffer,
+                depth + 1,
+                budget,
+            );
+            result.members += 1;
+            (Some(member.name), scanned)
+        };
+        let nest = |inner: Option<String>| match (&prefix, inner) {
+            (Some(outer), Some(inner)) if !inner.is_empty() => Some(format!("{outer}!{inner}")),
+            (Some(outer), _) => Some(outer.clone()),
+            (None, inner) => inner,
+        };
+        result.members += scanned.members;
+        for mut finding in scanned.findings {
+            finding.member = nest(finding.member.take());
+            result.findings.push(finding);
+        }
+        for skip in scanned.skipped_members {
+            result.skipped_members.push(Skipped {
+                member: nest(Some(skip.member)).unwrap_or_default(),
+                why: skip.why,
+            });
+        }
+    });
+    result.skipped_members.extend(skipped);
+    drop_container_copies(&mut result.findings);
+}
+
+/// Drops a finding when another of the same key is in a member inside the first one's file
+/// or member (a stored zip member's key is in the zip's bytes too): the member's is kept.
+fn drop_container_copies(findings: &mut Vec<Finding>) {
+    let inside = |outer: &Finding, inner: &Finding| -> bool {
+        outer.fingerprint == inner.fingerprint
+            && match (&outer.member, &inner.member) {
+                (None, Some(_)) => true,
+                (Some(outer), Some(inner)) => inner
+                    .strip_prefix(outer.as_str())
+                    .is_some_and(|rest| rest.starts_with('!')),
+                _ => false,
+            }
+    };
+    let copies: Vec<bool> = findings
+        .iter()
+        .map(|outer| findings.iter().any(|inner| inside(outer, inner)))
+        .collect();
+    let mut copy = copies.into_iter();
+    findings.retain(|_| !copy.next().unwrap_or(false));
+}
+
 /// Scans a whole blob that fits in one chunk: a UTF-16 text is decoded first, anything else
 /// is scanned as it is.
 fn scan_whole(bytes: &[u8], path: &str, scanner: &Scanner<'_>) -> BlobScan {
@@ -130,12 +274,12 @@ fn scan_whole(bytes: &[u8], path: &str, scanner: &Scanner<'_>) -> BlobScan {
         ..BlobScan::default()
     };
     if let Some(text) = decode_utf16(bytes) {
-        let matches = scanner.scan(&text);
+        let found = decode::scan(scanner, &text);
         let index = LineIndex::new(&text);
         place(
             &text,
             scanner,
-            matches,
+            found,
             path,
             false,
             index,
@@ -144,13 +288,13 @@ fn scan_whole(bytes: &[u8], path: &str, scanner: &Scanner<'_>) -> BlobScan {
         return result;
     }
     result.binary = memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some();
-    let matches = scanner.scan(bytes);
-    if !matches.is_empty() {
+    let found = decode::scan(scanner, bytes);
+    if !found.is_empty() {
         let index = LineIndex::new(bytes);
         place(
             bytes,
             scanner,
-            matches,
+            found,
             path,
             result.binary,
             index,
@@ -197,24 +341,25 @@ fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
 fn place(
     buffer: &[u8],
     scanner: &Scanner<'_>,
-    matches: Vec<Match>,
+    found: Vec<Found>,
     path: &str,
     binary: bool,
     index: LineIndex,
     out: &mut Vec<Finding>,
 ) {
-    // Matches come in order of position: columns are counted on from the previous match,
-    // and each line is searched for an allow comment once, however many matches it holds.
+    // Matches mostly come in order of position: columns are counted on from the previous
+    // match, and each line is searched for an allow comment once, however many it holds.
     let mut positions = Positions::new(&index, buffer);
     let mut allows: HashMap<usize, Option<InlineAllow>> = HashMap::new();
-    for found in matches {
-        let rule = scanner.rules().rule(found.rule);
-        let bytes = &buffer[found.start..found.end];
+    for one in found {
+        let (start_at, end_at) = (one.matched.start, one.matched.end);
+        let rule = scanner.rules().rule(one.matched.rule);
+        let bytes = one.secret(buffer);
         let secret = Secret::new(bytes.to_vec(), rule.prefix_len(bytes));
-        let start = positions.at(found.start);
-        let end = positions.at(found.end);
-        let snippet = (!binary).then(|| snippet(buffer, &index, found.start, found.end));
-        let inline_allow = [found.start, found.end.saturating_sub(1).max(found.start)]
+        let start = positions.at(start_at);
+        let end = positions.at(end_at);
+        let snippet = (!binary).then(|| snippet(buffer, &index, start_at, end_at));
+        let inline_allow = [start_at, end_at.saturating_sub(1).max(start_at)]
             .iter()
             .find_map(|&at| {
                 let (line_start, line_end) = index.line_bounds(buffer, at);
@@ -223,9 +368,12 @@ fn place(
                     .or_insert_with(|| InlineAllow::find(&buffer[line_start..line_end]))
                     .clone()
             });
-        let parts = found
+        // A decoded secret's parts were found in the decoded text, not at places in the file.
+        let parts = one
+            .matched
             .parts
             .iter()
+            .filter(|_| one.decoded.is_none())
             .map(|part| {
                 let pair = scanner.rules().pair(part.pair);
                 let bytes = &buffer[part.start..part.end];
@@ -255,7 +403,7 @@ fn place(
             end_line: end.line,
             end_column: end.column,
             secret,
-            entropy: found.entropy,
+            entropy: one.matched.entropy,
             snippet,
             provenance: None,
             path_in_repository: false,
@@ -263,6 +411,11 @@ fn place(
             verification: None,
             exposure: None,
             parts,
+            decoded: one
+                .decoded
+                .map(|d| d.encodings.iter().map(|e| e.as_str()).collect())
+                .unwrap_or_default(),
+            member: None,
         });
     }
 }

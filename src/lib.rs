@@ -18,6 +18,7 @@ pub mod blob;
 pub mod ci;
 pub mod cli;
 pub mod config;
+pub mod container;
 pub mod dates;
 pub mod error;
 pub mod examples;

@@ -21,6 +21,9 @@ pub enum SkipReason {
     NotARegularFile,
     /// The directory walker could not read an entry.
     WalkError(String),
+    /// A member of an archive (or other container) that was not read: a limit was reached
+    /// (size, ratio, depth, count) or it could not be read (encrypted, damaged).
+    ContainerMember(crate::container::Skip),
 }
 
 impl SkipReason {
@@ -28,7 +31,10 @@ impl SkipReason {
     pub fn is_warning(&self) -> bool {
         matches!(
             self,
-            SkipReason::Unreadable(_) | SkipReason::BrokenSymlink | SkipReason::WalkError(_)
+            SkipReason::Unreadable(_)
+                | SkipReason::BrokenSymlink
+                | SkipReason::WalkError(_)
+                | SkipReason::ContainerMember(_)
         )
     }
 
@@ -41,6 +47,8 @@ impl SkipReason {
             SkipReason::Symlink => "symlink",
             SkipReason::NotARegularFile => "not-a-regular-file",
             SkipReason::WalkError(_) => "walk-error",
+            SkipReason::ContainerMember(skip) if skip.is_limit() => "container-limit",
+            SkipReason::ContainerMember(_) => "container-unreadable",
         }
     }
 }
@@ -56,6 +64,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Symlink => f.write_str("symbolic link (not followed)"),
             SkipReason::NotARegularFile => f.write_str("not a regular file"),
             SkipReason::WalkError(why) => write!(f, "could not be listed: {why}"),
+            SkipReason::ContainerMember(skip) => write!(f, "not read: {skip}"),
         }
     }
 }
@@ -78,6 +87,11 @@ pub struct ScanStats {
     pub bytes_scanned: u64,
     /// Scanned files that looked binary.
     pub binary_files: u64,
+    /// Members of containers scanned: archive members, gzip contents, PNG text chunks.
+    pub members_scanned: u64,
+    /// Container members (or containers) not read because a limit was reached; each is in
+    /// `skipped` with its path and the limit.
+    pub containers_limited: u64,
     /// Files left out by the configuration's path allowlist.
     pub files_excluded: u64,
     /// Files not scanned, with the reason; sorted.
@@ -101,11 +115,36 @@ pub struct ScanStats {
 }
 
 impl ScanStats {
+    /// Counts the members of a scanned file's containers: `scanned` read, and `skipped` not
+    /// (each listed as `path!member`, the file's own path when the container was not opened).
+    pub fn count_members(
+        &mut self,
+        path: &str,
+        scanned: u64,
+        skipped: Vec<crate::container::Skipped>,
+    ) {
+        self.members_scanned += scanned;
+        for skip in skipped {
+            self.containers_limited += u64::from(skip.why.is_limit());
+            let path = if skip.member.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}!{}", skip.member)
+            };
+            self.skipped.push(Skipped {
+                path,
+                reason: SkipReason::ContainerMember(skip.why),
+            });
+        }
+    }
+
     /// Adds another thread's counters to these.
     pub fn merge(&mut self, other: ScanStats) {
         self.files_scanned += other.files_scanned;
         self.bytes_scanned += other.bytes_scanned;
         self.binary_files += other.binary_files;
+        self.members_scanned += other.members_scanned;
+        self.containers_limited += other.containers_limited;
         self.files_excluded += other.files_excluded;
         self.skipped.extend(other.skipped);
         self.commits_scanned += other.commits_scanned;

@@ -251,10 +251,12 @@ impl AllowlistParts {
 
     fn allows(&self, finding: &Finding) -> bool {
         let secret = finding.secret.expose();
+        // An archive's path allows its members too.
+        let path = finding.file_path();
         let path_matches = if finding.path_in_repository {
-            self.paths.matches_relative(&finding.path)
+            self.paths.matches_relative(path)
         } else {
-            self.paths.excludes(Path::new(&finding.path))
+            self.paths.excludes(Path::new(path))
         };
         let commit_matches = finding.provenance.as_ref().is_some_and(|p| {
             self.commits

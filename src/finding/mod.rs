@@ -113,6 +113,14 @@ pub struct Finding {
     pub exposure: Option<Exposure>,
     /// Other parts of the same credential found near the secret (empty for most findings).
     pub parts: Vec<FindingPart>,
+    /// How the secret was decoded from what the file holds, outermost step first (`base64`,
+    /// `percent`, `escape`, `html`, `split`, `notebook`); empty when it is written as it is.
+    /// Line and column are those of the encoded text.
+    pub decoded: Vec<&'static str>,
+    /// The member of an archive (or compressed file, or PNG text chunk) the secret is in,
+    /// nested members joined with `!` (`lib/inner.jar!config/app.properties`); `path` is the
+    /// file's path, `!`, and this. Line and column are within the member.
+    pub member: Option<String>,
 }
 
 /// The text around a secret on its line, printable, cut to a few characters each side. The
@@ -133,6 +141,24 @@ impl Snippet {
 }
 
 impl Finding {
+    /// The path of the file itself: `path` without the member inside it, if any.
+    ///
+    /// ```
+    /// # use leakward::finding::*;
+    /// # fn demo(finding: &mut Finding) {
+    /// finding.path = "dist/app.jar!config/app.properties".into();
+    /// finding.member = Some("config/app.properties".into());
+    /// assert_eq!(finding.file_path(), "dist/app.jar");
+    /// # }
+    /// ```
+    pub fn file_path(&self) -> &str {
+        self.member
+            .as_deref()
+            .and_then(|member| self.path.strip_suffix(member))
+            .and_then(|file| file.strip_suffix('!'))
+            .unwrap_or(&self.path)
+    }
+
     /// The order every report uses: path, line, column, rule id, then the fingerprint and the
     /// introducing commit, so that two findings with the same key are the same finding.
     ///

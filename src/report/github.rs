@@ -14,8 +14,18 @@ use std::io::{self, Write};
 /// A write error.
 pub fn write_annotations(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     for finding in findings {
+        // A key inside an archive is annotated on the archive's first line, naming the member.
+        let (inside, line, end_line, column) = match &finding.member {
+            Some(member) => (format!(" in {member}:{}", finding.line), 1, 1, 1),
+            None => (
+                String::new(),
+                finding.line,
+                finding.end_line,
+                finding.column,
+            ),
+        };
         let message = format!(
-            "{} ({}) {} — revoke it at {} and remove it from the history; rule {}",
+            "{} ({}) {}{inside} — revoke it at {} and remove it from the history; rule {}",
             finding.rule.name,
             finding.rule.provider,
             finding.secret.redacted(),
@@ -25,10 +35,10 @@ pub fn write_annotations(out: &mut dyn Write, findings: &[Finding]) -> io::Resul
         writeln!(
             out,
             "::error file={},line={},endLine={},col={},title={}::{}",
-            escape_property(&finding.path),
-            finding.line,
-            finding.end_line,
-            finding.column,
+            escape_property(finding.file_path()),
+            line,
+            end_line,
+            column,
             escape_property(&format!("leakward: leaked {}", finding.rule.name)),
             escape_data(&message)
         )?;

@@ -45,6 +45,12 @@ pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
             })
             .collect();
     }
+    if !finding.decoded.is_empty() {
+        value["decoded"] = json!(finding.decoded);
+    }
+    if let Some(member) = &finding.member {
+        value["member"] = json!(member);
+    }
     if let Some(provenance) = &finding.provenance {
         value["commit"] = json!(provenance.commit);
         value["author_name"] = json!(printable(&provenance.author_name));
@@ -89,6 +95,8 @@ pub fn stats_value(stats: &ScanStats) -> Value {
         "warnings": stats.warnings.iter().map(|w| printable(w)).collect::<Vec<_>>(),
         "bytes_scanned": stats.bytes_scanned,
         "binary_files": stats.binary_files,
+        "members_scanned": stats.members_scanned,
+        "containers_limited": stats.containers_limited,
         "files_excluded": stats.files_excluded,
         "files_skipped": stats.skipped.len(),
         "skipped": skipped,

@@ -121,7 +121,7 @@ fn result(finding: &Finding, rule_index: usize, options: ReportOptions) -> Value
             finding.rule.name, finding.rule.provider, shown_secret(finding, options), finding.rule.revoke
         )},
         "locations": [{ "physicalLocation": {
-            "artifactLocation": { "uri": uri(&finding.path) },
+            "artifactLocation": { "uri": uri(finding.file_path()) },
             "region": {
                 "startLine": finding.line,
                 "startColumn": finding.column,
@@ -159,6 +159,20 @@ fn result(finding: &Finding, rule_index: usize, options: ReportOptions) -> Value
             .iter()
             .map(|part| json!({ "name": part.name, "secret": shown_part(part, options) }))
             .collect();
+    }
+    if !finding.decoded.is_empty() {
+        value["properties"]["decoded"] = json!(finding.decoded);
+    }
+    if let Some(member) = &finding.member {
+        // Code scanning places a result in a file of the repository: the archive. The
+        // member and the line in it are said here and in the message.
+        value["properties"]["member"] = json!(member);
+        value["properties"]["memberLine"] = json!(finding.line);
+        value["locations"][0]["physicalLocation"]["region"] = json!({ "startLine": 1 });
+        if let Some(text) = value["message"]["text"].as_str() {
+            let text = format!("{text} (in {member}, line {})", finding.line);
+            value["message"]["text"] = json!(text);
+        }
     }
     if let Some(p) = &finding.provenance {
         value["properties"]["commit"] = json!(p.commit);

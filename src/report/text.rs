@@ -21,9 +21,14 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
             Severity::Medium => "\x1b[33m",
             Severity::Low => "\x1b[36m",
         };
+        let decoded = if finding.decoded.is_empty() {
+            String::new()
+        } else {
+            format!("  (decoded: {})", finding.decoded.join(", "))
+        };
         writeln!(
             out,
-            "{}{}:{}:{}{}  {}{}{}  [{} · {}]{}",
+            "{}{}:{}:{}{}  {}{}{}  [{} · {}]{}{decoded}",
             paint(BOLD),
             sanitize(finding.path.as_bytes()),
             finding.line,

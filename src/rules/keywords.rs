@@ -1,4 +1,5 @@
-//! The shared keyword automaton: one Aho-Corasick pass tells which rules to try and where.
+//! The shared keyword automaton: one Aho-Corasick pass tells which rules to try and where,
+//! and where the decoders should look (their trigger literals ride along in the same pass).
 
 use super::interleaved::for_each_match_state;
 use super::Rule;
@@ -7,12 +8,16 @@ use aho_corasick::nfa::contiguous;
 use aho_corasick::{dfa, MatchKind};
 use std::collections::BTreeMap;
 
-/// One automaton over the distinct keywords of all rules, with the rules each keyword feeds.
+/// One automaton over the distinct keywords of all rules, with the rules each keyword feeds,
+/// and over the decoders' trigger literals.
 #[derive(Debug)]
 pub struct KeywordIndex {
     automaton: KeywordAutomaton,
     /// For each automaton pattern, the indexes of the rules that list that keyword.
     owners: Vec<Vec<usize>>,
+    /// For each automaton pattern, the trigger it is, if it is one (an index into the
+    /// trigger literals the index was built with).
+    triggers: Vec<Option<u8>>,
 }
 
 /// A DFA when one can be built (the fastest), else a contiguous NFA (for very many keywords).
@@ -33,12 +38,30 @@ pub struct KeywordHit {
     pub end: usize,
 }
 
+/// One occurrence of a trigger literal in a blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TriggerHit {
+    /// Index of the literal in the list the index was built with.
+    pub trigger: u8,
+    /// Byte offset where the literal starts.
+    pub start: usize,
+    /// Byte offset just past the literal.
+    pub end: usize,
+}
+
 impl KeywordIndex {
     /// Builds the automaton for `rules`; keywords are lowercased and shared between rules.
+    /// `triggers` are more literals (at most 256, none empty, matched ASCII
+    /// case-insensitively) whose occurrences [`KeywordIndex::for_each_hit_and_trigger`]
+    /// reports; they feed no rule.
     ///
     /// Rule validation guarantees every keyword is at least 3 bytes long.
-    pub fn new(rules: &[Rule]) -> KeywordIndex {
-        let (patterns, owners) = distinct_keywords(rules);
+    pub fn new(rules: &[Rule], triggers: &[&[u8]]) -> KeywordIndex {
+        let Literals {
+            patterns,
+            owners,
+            triggers,
+        } = distinct_literals(rules, triggers);
         // No prefilter: the interleaved search steps the automaton itself and has no use for it.
         let automaton = dfa::Builder::new()
             .ascii_case_insensitive(true)
@@ -55,24 +78,40 @@ impl KeywordIndex {
                     .map(KeywordAutomaton::Nfa)
             })
             .expect("an automaton over short literal keywords always builds");
-        KeywordIndex { automaton, owners }
+        KeywordIndex {
+            automaton,
+            owners,
+            triggers,
+        }
     }
 
     /// Calls `on_hit` for every keyword occurrence (overlapping ones too) and every rule it
     /// feeds, in order of the keyword's end.
     pub fn for_each_hit(&self, haystack: &[u8], on_hit: impl FnMut(KeywordHit)) {
+        self.for_each_hit_and_trigger(haystack, on_hit, |_| {});
+    }
+
+    /// [`KeywordIndex::for_each_hit`], and `on_trigger` for every occurrence of a trigger
+    /// literal, in the same single pass.
+    pub fn for_each_hit_and_trigger(
+        &self,
+        haystack: &[u8],
+        on_hit: impl FnMut(KeywordHit),
+        on_trigger: impl FnMut(TriggerHit),
+    ) {
         match &self.automaton {
-            KeywordAutomaton::Dfa(dfa) => self.hits_of(dfa, haystack, on_hit),
-            KeywordAutomaton::Nfa(nfa) => self.hits_of(nfa, haystack, on_hit),
+            KeywordAutomaton::Dfa(dfa) => self.hits_of(dfa, haystack, on_hit, on_trigger),
+            KeywordAutomaton::Nfa(nfa) => self.hits_of(nfa, haystack, on_hit, on_trigger),
         }
     }
 
-    /// [`KeywordIndex::for_each_hit`] with one of the two automata.
+    /// [`KeywordIndex::for_each_hit_and_trigger`] with one of the two automata.
     fn hits_of<A: Automaton>(
         &self,
         automaton: &A,
         haystack: &[u8],
         mut on_hit: impl FnMut(KeywordHit),
+        mut on_trigger: impl FnMut(TriggerHit),
     ) {
         for_each_match_state(automaton, haystack, |state, end| {
             for index in 0..automaton.match_len(state) {
@@ -81,17 +120,32 @@ impl KeywordIndex {
                 for &rule in &self.owners[pattern.as_usize()] {
                     on_hit(KeywordHit { rule, start, end });
                 }
+                if let Some(trigger) = self.triggers[pattern.as_usize()] {
+                    on_trigger(TriggerHit {
+                        trigger,
+                        start,
+                        end,
+                    });
+                }
             }
         });
     }
 }
 
-/// The distinct lowercased keywords of `rules`, sorted, each with the rules that list it.
-fn distinct_keywords(rules: &[Rule]) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
-    let mut by_keyword: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
+/// The automaton's patterns, and for each the rules that list it and the trigger it is.
+struct Literals {
+    patterns: Vec<Vec<u8>>,
+    owners: Vec<Vec<usize>>,
+    triggers: Vec<Option<u8>>,
+}
+
+/// The distinct lowercased keywords of `rules` and `triggers`, sorted, each with the rules
+/// that list it and the trigger it is.
+fn distinct_literals(rules: &[Rule], triggers: &[&[u8]]) -> Literals {
+    let mut by_literal: BTreeMap<Vec<u8>, (Vec<usize>, Option<u8>)> = BTreeMap::new();
     for (index, rule) in rules.iter().enumerate() {
         for keyword in &rule.keywords {
-            let owners = by_keyword
+            let (owners, _) = by_literal
                 .entry(keyword.to_ascii_lowercase().into_bytes())
                 .or_default();
             if !owners.contains(&index) {
@@ -99,7 +153,28 @@ fn distinct_keywords(rules: &[Rule]) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
             }
         }
     }
-    by_keyword.into_iter().unzip()
+    for (index, literal) in triggers.iter().enumerate().take(256) {
+        if !literal.is_empty() {
+            by_literal
+                .entry(literal.to_ascii_lowercase())
+                .or_default()
+                .1
+                .get_or_insert(index as u8);
+        }
+    }
+    let mut patterns = Vec::with_capacity(by_literal.len());
+    let mut owners = Vec::with_capacity(by_literal.len());
+    let mut trigger_of = Vec::with_capacity(by_literal.len());
+    for (literal, (rules, trigger)) in by_literal {
+        patterns.push(literal);
+        owners.push(rules);
+        trigger_of.push(trigger);
+    }
+    Literals {
+        patterns,
+        owners,
+        triggers: trigger_of,
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +190,7 @@ mod tests {
         rules: RuleSet,
         patterns: Vec<Vec<u8>>,
         owners: Vec<Vec<usize>>,
+        triggers: Vec<Option<u8>>,
         reference: AhoCorasick,
         nfa: contiguous::NFA,
     }
@@ -122,7 +198,11 @@ mod tests {
     impl Fixture {
         fn new() -> Fixture {
             let rules = RuleSet::builtin().unwrap();
-            let (patterns, owners) = distinct_keywords(rules.rules());
+            let Literals {
+                patterns,
+                owners,
+                triggers,
+            } = distinct_literals(rules.rules(), &crate::scan::decode::trigger_literals());
             let reference = AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
@@ -138,13 +218,15 @@ mod tests {
                 rules,
                 patterns,
                 owners,
+                triggers,
                 reference,
                 nfa,
             }
         }
 
-        fn expected(&self, haystack: &[u8]) -> Vec<KeywordHit> {
+        fn expected(&self, haystack: &[u8]) -> (Vec<KeywordHit>, Vec<TriggerHit>) {
             let mut hits = Vec::new();
+            let mut triggers = Vec::new();
             for found in self.reference.find_overlapping_iter(haystack) {
                 for &rule in &self.owners[found.pattern().as_usize()] {
                     hits.push(KeywordHit {
@@ -153,8 +235,15 @@ mod tests {
                         end: found.end(),
                     });
                 }
+                if let Some(trigger) = self.triggers[found.pattern().as_usize()] {
+                    triggers.push(TriggerHit {
+                        trigger,
+                        start: found.start(),
+                        end: found.end(),
+                    });
+                }
             }
-            hits
+            (hits, triggers)
         }
 
         /// Checks the index (a DFA) and the NFA fallback against the reference.
@@ -162,12 +251,27 @@ mod tests {
             let expected = self.expected(haystack);
             let index = self.rules.keywords();
             assert!(matches!(index.automaton, KeywordAutomaton::Dfa(_)));
-            let mut found = Vec::new();
-            index.for_each_hit(haystack, |hit| found.push(hit));
-            assert_eq!(found, expected, "DFA, haystack of {} bytes", haystack.len());
-            let mut found = Vec::new();
-            index.hits_of(&self.nfa, haystack, |hit| found.push(hit));
-            assert_eq!(found, expected, "NFA, haystack of {} bytes", haystack.len());
+            let (mut hits, mut triggers) = (Vec::new(), Vec::new());
+            index.for_each_hit_and_trigger(haystack, |hit| hits.push(hit), |t| triggers.push(t));
+            assert_eq!(
+                (hits, triggers),
+                expected,
+                "DFA, haystack of {} bytes",
+                haystack.len()
+            );
+            let (mut hits, mut triggers) = (Vec::new(), Vec::new());
+            index.hits_of(
+                &self.nfa,
+                haystack,
+                |hit| hits.push(hit),
+                |t| triggers.push(t),
+            );
+            assert_eq!(
+                (hits, triggers),
+                expected,
+                "NFA, haystack of {} bytes",
+                haystack.len()
+            );
         }
     }
 

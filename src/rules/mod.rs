@@ -11,7 +11,7 @@ pub use definition::{
     Category, Confidence, PairDefinition, RuleDefinition, RuleFile, Severity, ValueCheck,
     DEFAULT_LOOKBEHIND, DEFAULT_WINDOW, MAX_PAIR_LINES, MAX_WINDOW,
 };
-pub use keywords::KeywordIndex;
+pub use keywords::{KeywordHit, KeywordIndex, TriggerHit};
 pub use pair::{Pair, PartPattern, Partner};
 
 use crate::error::{Error, Result};
@@ -160,7 +160,8 @@ impl RuleSet {
             let check_pattern = !trusted(&file);
             rules.push(compile_rule(file, definition, check_pattern)?);
         }
-        let keywords = KeywordIndex::new(&rules);
+        // The decoders' triggers ride along in the keyword pass: no second pass over the bytes.
+        let keywords = KeywordIndex::new(&rules, &crate::scan::decode::trigger_literals());
         let pairs_of = vec![Vec::new(); rules.len()];
         Ok(RuleSet {
             rules,

@@ -1,8 +1,10 @@
 //! The matcher: keyword prefilter, regex confirmation near each hit, then entropy and
 //! look-alike checks. Pure: bytes in, matches out; no I/O and no knowledge of files.
+//! [`decode`] runs the same matcher again over encoded, escaped and split text.
 
 mod bigrams;
 mod context;
+pub mod decode;
 mod entropy;
 mod lookalike;
 mod overlap;
@@ -16,7 +18,7 @@ pub use randomness::{
     basic_auth_password_looks_random, judge, looks_random, signals, Signals, Verdict,
 };
 
-use crate::rules::{Rule, RuleSet, ValueCheck};
+use crate::rules::{Rule, RuleSet, TriggerHit, ValueCheck};
 use regex::bytes::{CaptureLocations, Regex};
 
 /// One secret found in a blob, before it is placed in a file and filtered.
@@ -79,7 +81,17 @@ impl<'r> Scanner<'r> {
     /// assert!(found.is_empty());
     /// ```
     pub fn scan(&self, blob: &[u8]) -> Vec<Match> {
-        let windows = self.windows(blob);
+        self.scan_with_triggers(blob, |_| {})
+    }
+
+    /// [`Scanner::scan`], and `on_trigger` for every decoder trigger literal in `blob`, found
+    /// in the same keyword pass.
+    pub fn scan_with_triggers(
+        &self,
+        blob: &[u8],
+        on_trigger: impl FnMut(TriggerHit),
+    ) -> Vec<Match> {
+        let windows = self.windows(blob, on_trigger);
         let mut matches = Vec::new();
         // Windows come sorted by rule: one set of capture slots serves all of a rule's.
         let mut captures: Option<(usize, CaptureLocations)> = None;
@@ -101,14 +113,14 @@ impl<'r> Scanner<'r> {
 
     /// Merged search windows, per rule, around every keyword occurrence: from the rule's
     /// `lookbehind` bytes before the keyword to its `window` bytes after it.
-    fn windows(&self, blob: &[u8]) -> Vec<Window> {
+    fn windows(&self, blob: &[u8], on_trigger: impl FnMut(TriggerHit)) -> Vec<Window> {
         let mut windows: Vec<Window> = Vec::new();
         // Per rule, the index in `windows` of its latest window. Keywords like `://`, `token`
         // and `github` occur every few hundred bytes, so most hits start inside the window
         // before them: extending it leaves the union (and so the merge below) unchanged, and
         // keeps the sort small.
         let mut latest = vec![usize::MAX; self.rules.rules().len()];
-        self.rules.keywords().for_each_hit(blob, |hit| {
+        let on_hit = |hit: crate::rules::KeywordHit| {
             let rule = self.rules.rule(hit.rule);
             let start = hit.start.saturating_sub(rule.lookbehind);
             let end = (hit.end + rule.window).min(blob.len());
@@ -124,7 +136,10 @@ impl<'r> Scanner<'r> {
                 start,
                 end,
             });
-        });
+        };
+        self.rules
+            .keywords()
+            .for_each_hit_and_trigger(blob, on_hit, on_trigger);
         windows.sort_unstable_by_key(|w| (w.rule, w.start));
         // Merged in place: a window that starts within the one kept before it joins that one.
         windows.dedup_by(|window, kept| {
@@ -287,7 +302,7 @@ mod tests {
             let separator = format!("\n{}", " ".repeat(gap));
             let blob = lines.join(&separator);
             assert_eq!(
-                scanner.windows(blob.as_bytes()),
+                scanner.windows(blob.as_bytes(), |_| {}),
                 windows_one_per_hit(&scanner, blob.as_bytes()),
                 "gap {gap}"
             );
@@ -326,7 +341,7 @@ mod tests {
         let blob = format!("{}acme_{}", " ".repeat(300), " ".repeat(300));
         let window = |rule, start, end| Window { rule, start, end };
         assert_eq!(
-            Scanner::new(&rules).windows(blob.as_bytes()),
+            Scanner::new(&rules).windows(blob.as_bytes(), |_| {}),
             [
                 window(0, 300 - 256, 305 + 256),
                 window(1, 300 - 3, 305 + 10)

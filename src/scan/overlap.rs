@@ -29,20 +29,27 @@ pub(super) fn keep_most_specific(
         )
     };
     matches.sort_by_key(rank);
+    keep_first_of_overlapping(matches, |m| (m.start, m.end))
+}
+
+/// Keeps each item of `ranked` (best first) that overlaps none kept before it; returns the
+/// survivors sorted by where they start. `span` gives an item's `(start, end)`.
+pub(super) fn keep_first_of_overlapping<T>(
+    ranked: Vec<T>,
+    span: impl Fn(&T) -> (usize, usize),
+) -> Vec<T> {
     // Accepted spans, keyed by start, never overlapping each other.
-    let mut accepted: BTreeMap<usize, Match> = BTreeMap::new();
-    for candidate in matches {
+    let mut accepted: BTreeMap<usize, (usize, T)> = BTreeMap::new();
+    for candidate in ranked {
+        let (start, end) = span(&candidate);
         let overlaps_before = accepted
-            .range(..=candidate.start)
+            .range(..=start)
             .next_back()
-            .is_some_and(|(_, m)| m.end > candidate.start);
-        let overlaps_after = accepted
-            .range(candidate.start..candidate.end)
-            .next()
-            .is_some();
+            .is_some_and(|(_, (kept_end, _))| *kept_end > start);
+        let overlaps_after = accepted.range(start..end).next().is_some();
         if !overlaps_before && !overlaps_after {
-            accepted.insert(candidate.start, candidate);
+            accepted.insert(start, (end, candidate));
         }
     }
-    accepted.into_values().collect()
+    accepted.into_values().map(|(_, kept)| kept).collect()
 }

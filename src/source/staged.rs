@@ -4,8 +4,8 @@
 //! as git finds them. Each added, modified, renamed or copied file's staged blob is scanned
 //! whole, so a rule sees the context around a key (a keyword on the line above, say), but
 //! only findings on lines the change adds are kept: an old key elsewhere in a file does not
-//! block unrelated work. A binary file has no lines; its findings are kept unless the same
-//! key was already in the committed version. The work tree is never read, so a partially
+//! block unrelated work. A binary file has no lines, nor has a member of an archive; their
+//! findings are kept unless the same key was already in the committed version. The work tree is never read, so a partially
 //! staged file is checked as it will be committed.
 //!
 //! The cost grows with the size of the change (the changed files and their diffs), never
@@ -201,10 +201,16 @@ fn scan_file(
     output.stats.files_scanned += 1;
     output.stats.bytes_scanned += scanned.bytes;
     output.stats.binary_files += u64::from(scanned.binary);
+    output
+        .stats
+        .count_members(&path, scanned.members, scanned.skipped_members);
 
     let binary = file.binary || scanned.binary;
-    let already_committed: HashSet<String> = match (binary, file.old_blob) {
-        (true, Some(old)) if !scanned.findings.is_empty() => read(old)?
+    // A key in an archive's member has no line of the staged file: like a binary file's, it
+    // counts as new unless the committed version held it.
+    let in_members = scanned.findings.iter().any(|f| f.member.is_some());
+    let already_committed: HashSet<String> = match file.old_blob {
+        Some(old) if (binary && !scanned.findings.is_empty()) || in_members => read(old)?
             .findings
             .iter()
             .map(|f| f.fingerprint.as_str().to_string())
@@ -215,7 +221,7 @@ fn scan_file(
         .findings
         .into_iter()
         .filter(|finding| {
-            if binary {
+            if binary || finding.member.is_some() {
                 !already_committed.contains(finding.fingerprint.as_str())
             } else {
                 file.added_lines

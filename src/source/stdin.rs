@@ -19,6 +19,9 @@ pub fn scan(input: impl Read, scanner: &Scanner<'_>) -> std::io::Result<SourceOu
     output.stats.files_scanned = 1;
     output.stats.bytes_scanned = blob.bytes;
     output.stats.binary_files = u64::from(blob.binary);
+    output
+        .stats
+        .count_members(STDIN_NAME, blob.members, blob.skipped_members);
     output.findings = blob.findings;
     Ok(output)
 }

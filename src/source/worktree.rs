@@ -307,6 +307,9 @@ impl FileVisitor<'_, '_> {
                 self.local.stats.files_scanned += 1;
                 self.local.stats.bytes_scanned += blob.bytes;
                 self.local.stats.binary_files += u64::from(blob.binary);
+                self.local
+                    .stats
+                    .count_members(&shown, blob.members, blob.skipped_members);
                 self.local.findings.extend(blob.findings);
             }
             Err(error) => self.skip(shown, SkipReason::Unreadable(error.to_string())),

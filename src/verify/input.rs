@@ -4,6 +4,7 @@
 
 use crate::finding::{Finding, FindingPart, Fingerprint, Provenance, RuleSummary, Secret, Snippet};
 use crate::rules::{Category, Confidence, Severity};
+use crate::scan::decode::Encoding;
 use crate::stats::ScanStats;
 use serde_json::Value;
 
@@ -207,5 +208,21 @@ fn read_finding(
         verification: None,
         exposure: None,
         parts,
+        decoded: value
+            .get("decoded")
+            .and_then(Value::as_array)
+            .map(|steps| {
+                steps
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(Encoding::from_name)
+                    .map(Encoding::as_str)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        member: value
+            .get("member")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     })
 }

@@ -53,7 +53,10 @@ pub(super) fn attribute(
             let shown = String::from_utf8_lossy(path).into_owned();
             for finding in &blob_findings {
                 let mut placed = finding.clone();
-                placed.path = shown.clone();
+                placed.path = match &finding.member {
+                    Some(member) => format!("{shown}!{member}"),
+                    None => shown.clone(),
+                };
                 placed.path_in_repository = true;
                 placed.provenance = Some(Provenance {
                     commit: meta.id.clone(),
@@ -64,7 +67,7 @@ pub(super) fn attribute(
                     other_occurrences: total.saturating_sub(1),
                 });
                 let key = (
-                    shown.clone(),
+                    placed.path.clone(),
                     placed.rule.id.clone(),
                     placed.fingerprint.as_str().to_string(),
                 );

@@ -5,9 +5,11 @@ use super::packs::{self, PackedBlobs};
 use super::parallel::in_parallel;
 use super::{index_u32, History, HistoryOptions, ProgressSink, BLOB_BATCH};
 use crate::blob::scan_bytes;
+use crate::container::Skipped;
 use crate::finding::Finding;
 use crate::scan::Scanner;
 use crate::source::SourceOutput;
+use crate::stats::ScanStats;
 use git2::{Oid, Repository};
 use std::collections::HashMap;
 use std::path::Path;
@@ -16,8 +18,24 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// A scanned blob that had findings.
 pub(super) type BlobFindings = (u32, Vec<Finding>);
 
-/// What scanning one blob gave: bytes read, whether it looked binary, and its findings.
-pub(super) type Scanned = (u64, bool, Vec<Finding>);
+/// A scanned blob that had container members: its index, the members scanned, those not read.
+pub(super) type BlobMembers = (usize, u64, Vec<Skipped>);
+
+/// What [`settle_packed`] gives: the blobs with findings, with container members, and to scan.
+pub(super) type Settled = (Vec<BlobFindings>, Vec<BlobMembers>, Vec<usize>);
+
+/// What scanning one blob gave.
+#[derive(Debug, Default)]
+pub(super) struct Scanned {
+    /// Bytes read.
+    bytes: u64,
+    /// Whether it looked binary.
+    binary: bool,
+    /// Its findings.
+    findings: Vec<Finding>,
+    /// Members of containers in it scanned, and those not read.
+    members: (u64, Vec<Skipped>),
+}
 
 /// What scanning one blob gave, or why it could not be read.
 pub(super) type BlobWork = std::result::Result<Scanned, String>;
@@ -34,7 +52,12 @@ pub(super) fn scan_blob(
     if buffer.capacity() > crate::blob::CHUNK_SIZE * 2 {
         *buffer = Vec::new();
     }
-    Ok((scanned.bytes, scanned.binary, scanned.findings))
+    Ok(Scanned {
+        bytes: scanned.bytes,
+        binary: scanned.binary,
+        findings: scanned.findings,
+        members: (scanned.members, scanned.skipped_members),
+    })
 }
 
 /// The packed blobs scanned while the history was walked, by place in [`PackedBlobs::ids`].
@@ -44,6 +67,8 @@ pub(super) struct PackedScan {
     summaries: Vec<(u64, bool)>,
     /// The findings of the blobs that had some.
     findings: HashMap<usize, Vec<Finding>>,
+    /// The container members of the blobs that had some: scanned, and not read.
+    members: HashMap<usize, (u64, Vec<Skipped>)>,
     /// Why a blob could not be read (it matters only if the history has that blob).
     failures: HashMap<usize, String>,
     /// Bytes read in all.
@@ -80,11 +105,14 @@ pub(super) fn scan_packed(
         |place, work| {
             match work {
                 None => return Ok(()),
-                Some(Ok((read, binary, findings))) => {
-                    scan.summaries[place] = (read, binary);
-                    scan.bytes += read;
-                    if !findings.is_empty() {
-                        scan.findings.insert(place, findings);
+                Some(Ok(scanned)) => {
+                    scan.summaries[place] = (scanned.bytes, scanned.binary);
+                    scan.bytes += scanned.bytes;
+                    if !scanned.findings.is_empty() {
+                        scan.findings.insert(place, scanned.findings);
+                    }
+                    if scanned.members != (0, Vec::new()) {
+                        scan.members.insert(place, scanned.members);
                     }
                 }
                 Some(Err(error)) => {
@@ -102,8 +130,8 @@ pub(super) fn scan_packed(
 }
 
 /// Takes the results of the history's blobs from the scan made ahead of time; returns the
-/// blobs with findings and the indexes of the blobs still to scan (loose, or in no pack
-/// index read). Blobs of the packs that the history does not reach are dropped.
+/// blobs with findings, the blobs with container members, and the indexes of the blobs
+/// still to scan (loose, or in no pack index read). Blobs of the packs that the history does not reach are dropped.
 pub(super) fn settle_packed(
     history: &History,
     packed: &PackedBlobs,
@@ -111,8 +139,9 @@ pub(super) fn settle_packed(
     keep_going: bool,
     output: &mut SourceOutput,
     warnings: &mut Vec<String>,
-) -> Result<(Vec<BlobFindings>, Vec<usize>), String> {
+) -> Result<Settled, String> {
     let mut matched = Vec::new();
+    let mut members = Vec::new();
     let mut rest = Vec::new();
     let mut reached = 0u64;
     for (index, id) in history.blobs.iter().enumerate() {
@@ -136,16 +165,19 @@ pub(super) fn settle_packed(
         output.stats.files_scanned += 1;
         output.stats.bytes_scanned += read;
         output.stats.binary_files += u64::from(binary);
+        if let Some((scanned, skipped)) = ahead.members.remove(&place) {
+            members.push((index, scanned, skipped));
+        }
         if let Some(findings) = ahead.findings.remove(&place) {
             matched.push((index_u32(index)?, findings));
         }
     }
     output.stats.unreachable_blobs_read = (packed.ids.len() as u64).saturating_sub(reached);
-    Ok((matched, rest))
+    Ok((matched, members, rest))
 }
 
 /// Phase 3: scans the history's blobs at `indexes` once each, in parallel; returns the
-/// blobs with findings.
+/// blobs with findings and the blobs with container members.
 pub(super) fn scan_blobs(
     git_dir: &Path,
     history: &History,
@@ -154,8 +186,9 @@ pub(super) fn scan_blobs(
     options: &HistoryOptions,
     output: &mut SourceOutput,
     warnings: &mut Vec<String>,
-) -> Result<Vec<BlobFindings>, String> {
+) -> Result<(Vec<BlobFindings>, Vec<BlobMembers>), String> {
     let mut matched = Vec::new();
+    let mut members = Vec::new();
     let total = indexes.len() as u64;
     let (mut done, mut read) = (0u64, 0u64);
     // Read in pack order: most delta bases are then still in libgit2's cache.
@@ -184,13 +217,17 @@ pub(super) fn scan_blobs(
         |position, work| {
             let index = order[position];
             match work {
-                Ok((bytes, binary, findings)) => {
-                    read += bytes;
+                Ok(scanned) => {
+                    read += scanned.bytes;
                     output.stats.files_scanned += 1;
-                    output.stats.bytes_scanned += bytes;
-                    output.stats.binary_files += u64::from(binary);
-                    if !findings.is_empty() {
-                        matched.push((index_u32(index)?, findings));
+                    output.stats.bytes_scanned += scanned.bytes;
+                    output.stats.binary_files += u64::from(scanned.binary);
+                    let (scanned_members, skipped) = scanned.members;
+                    if scanned_members > 0 || !skipped.is_empty() {
+                        members.push((index, scanned_members, skipped));
+                    }
+                    if !scanned.findings.is_empty() {
+                        matched.push((index_u32(index)?, scanned.findings));
                     }
                 }
                 Err(message) if options.keep_going => {
@@ -205,7 +242,32 @@ pub(super) fn scan_blobs(
             Ok(())
         },
     )?;
-    Ok(matched)
+    Ok((matched, members))
+}
+
+/// Counts the container members of `blobs` in `stats`, each skipped one under the path
+/// that first introduced its blob (in walk order).
+pub(super) fn count_members(history: &History, blobs: Vec<BlobMembers>, stats: &mut ScanStats) {
+    if blobs.is_empty() {
+        return;
+    }
+    let mut first: HashMap<usize, (u32, u32)> =
+        blobs.iter().map(|b| (b.0, (u32::MAX, 0))).collect();
+    for &(blob, commit, path) in &history.introductions {
+        if let Some(earliest) = first.get_mut(&(blob as usize)) {
+            if commit < earliest.0 {
+                *earliest = (commit, path);
+            }
+        }
+    }
+    for (index, scanned, skipped) in blobs {
+        let path = first
+            .get(&index)
+            .filter(|(commit, _)| *commit != u32::MAX)
+            .map(|&(_, path)| String::from_utf8_lossy(&history.paths[path as usize]).into_owned())
+            .unwrap_or_default();
+        stats.count_members(&path, scanned, skipped);
+    }
 }
 
 /// ` (path in commit …)` for the first introduction of blob `index`, for error messages.

@@ -216,7 +216,7 @@ pub fn scan(
     let ahead = ahead.map_err(fail_reading)?;
     // The blobs left are counted on from those scanned ahead, so progress never goes back.
     let progress_so_far = (packed.ids.len() as u64, ahead.bytes);
-    let (mut matched, rest) = blobs::settle_packed(
+    let (mut matched, mut members, rest) = blobs::settle_packed(
         &history,
         &packed,
         ahead,
@@ -232,18 +232,19 @@ pub fn scan(
             .map(|sink| sink.counting_on(progress_so_far)),
         ..options.clone()
     };
-    matched.extend(
-        blobs::scan_blobs(
-            &git_dir,
-            &history,
-            &rest,
-            scanner,
-            &rest_options,
-            &mut output,
-            &mut warnings,
-        )
-        .map_err(fail_reading)?,
-    );
+    let (more_matched, more_members) = blobs::scan_blobs(
+        &git_dir,
+        &history,
+        &rest,
+        scanner,
+        &rest_options,
+        &mut output,
+        &mut warnings,
+    )
+    .map_err(fail_reading)?;
+    matched.extend(more_matched);
+    members.extend(more_members);
+    blobs::count_members(&history, members, &mut output.stats);
     output.findings = attribution::attribute(&repo, &history, matched).map_err(fail_reading)?;
 
     if !warnings.is_empty() {
