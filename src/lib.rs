@@ -15,6 +15,7 @@ use libz_rs_sys as _;
 
 pub mod app;
 pub mod blob;
+pub mod cache;
 pub mod ci;
 pub mod cli;
 pub mod config;

@@ -2,6 +2,7 @@
 //! The only module that knows every stage.
 
 mod baseline;
+mod cache;
 mod ci;
 mod finish;
 mod history;

@@ -164,9 +164,22 @@ pub struct HistoryArgs {
     /// Report unreadable objects as warnings and go on, instead of stopping (exit 2).
     #[arg(long)]
     pub keep_going: bool,
+    /// The blob cache.
+    #[command(flatten)]
+    pub cache: CacheArgs,
     /// Threads, configuration and rules.
     #[command(flatten)]
     pub setup: SetupArgs,
+}
+
+/// The blob cache of history scans.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CacheArgs {
+    /// Remember what each blob held (by blob id, rule set and leakward version), so that a
+    /// rescan reads only the blobs it has not seen. DIR defaults to $XDG_CACHE_HOME/leakward,
+    /// else ~/.cache/leakward; give it as --cache=DIR.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true)]
+    pub cache: Option<Option<PathBuf>>,
 }
 
 /// Options of `leakward git`.
@@ -200,6 +213,9 @@ pub struct PrePushArgs {
     pub remote: Option<String>,
     /// The remote's URL, as git passes it.
     pub url: Option<String>,
+    /// The blob cache.
+    #[command(flatten)]
+    pub cache: CacheArgs,
     /// How to report.
     #[command(flatten)]
     pub report: ReportArgs,
@@ -242,6 +258,9 @@ pub struct CiArgs {
     /// Also write a SARIF report to this file (for GitHub's upload-sarif action).
     #[arg(long)]
     pub sarif: Option<PathBuf>,
+    /// The blob cache.
+    #[command(flatten)]
+    pub cache: CacheArgs,
     /// How to report.
     #[command(flatten)]
     pub report: ReportArgs,

@@ -50,6 +50,19 @@ fn printable(text: &str) -> String {
 
 /// The run statistics as a JSON object.
 pub fn stats_value(stats: &ScanStats) -> Value {
+    let mut value = stats_fields(stats);
+    if let Some(cache) = &stats.cache {
+        value["cache"] = json!({
+            "hits": cache.hits,
+            "misses": cache.misses,
+            "rescanned": cache.rescanned,
+        });
+    }
+    value
+}
+
+/// Every statistic but the blob cache's counters (present only when a cache was used).
+fn stats_fields(stats: &ScanStats) -> Value {
     let skipped: Vec<Value> = stats
         .skipped
         .iter()

@@ -14,6 +14,7 @@ pub use keywords::KeywordIndex;
 
 use crate::error::{Error, Result};
 use regex::bytes::{Regex, RegexBuilder};
+use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -103,6 +104,8 @@ impl Rule {
 pub struct RuleSet {
     rules: Vec<Rule>,
     keywords: KeywordIndex,
+    /// See [`RuleSet::digest`].
+    digest: String,
 }
 
 impl RuleSet {
@@ -129,7 +132,10 @@ impl RuleSet {
     pub fn compile(definitions: Vec<(String, RuleDefinition)>) -> Result<RuleSet> {
         let mut seen = HashSet::new();
         let mut rules = Vec::with_capacity(definitions.len());
+        let mut digest = Sha256::new();
         for (file, definition) in definitions {
+            // Every field as written, in load order; not the file, which only names it.
+            digest.update(format!("{definition:?}\n").as_bytes());
             if !seen.insert(definition.id.clone()) {
                 return Err(Error::Rule {
                     file,
@@ -140,7 +146,23 @@ impl RuleSet {
             rules.push(compile_rule(file, definition)?);
         }
         let keywords = KeywordIndex::new(&rules);
-        Ok(RuleSet { rules, keywords })
+        let digest = digest
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(RuleSet {
+            rules,
+            keywords,
+            digest,
+        })
+    }
+
+    /// A digest (hex SHA-256) of every definition in the set, in load order: two rule sets
+    /// with the same digest find the same things. The blob cache keys on it, so disabling a
+    /// rule, adding a custom one or choosing other categories scans afresh.
+    pub fn digest(&self) -> &str {
+        &self.digest
     }
 
     /// The rules, in load order.

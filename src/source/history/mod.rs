@@ -98,6 +98,9 @@ pub struct HistoryOptions {
     pub keep_going: bool,
     /// Told of every scanned blob, for a progress display.
     pub progress: Option<ProgressSink>,
+    /// What earlier scans found in each blob (`--cache`): a blob known to be clean is not
+    /// read; new results are added to it (the caller saves it).
+    pub cache: Option<std::sync::Arc<crate::cache::BlobCache>>,
 }
 
 impl HistoryOptions {
