@@ -14,6 +14,7 @@
 use libz_rs_sys as _;
 
 pub mod app;
+pub mod audit;
 pub mod blob;
 pub mod cache;
 pub mod ci;

@@ -1,6 +1,7 @@
 //! One function per subcommand: load config → rules → source → scan → filter → sort → report.
 //! The only module that knows every stage.
 
+mod audit;
 mod baseline;
 mod cache;
 mod ci;
@@ -8,6 +9,7 @@ mod finish;
 mod history;
 mod hooks;
 mod manual;
+mod report;
 mod rules;
 mod scan;
 mod setup;
@@ -36,6 +38,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::UninstallHook(args) => hooks::uninstall_hook(args),
         Command::Ci(args) => ci::ci(args),
         Command::Baseline(args) => baseline::baseline(args),
+        Command::Audit(args) => audit::audit(args),
+        Command::Report(args) => report::report(args),
         Command::Rules(args) => rules::rules(args),
         Command::Completions(args) => manual::completions(args),
         Command::Man(args) => manual::man(args),

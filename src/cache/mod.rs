@@ -245,8 +245,8 @@ impl BlobCache {
             return Ok(());
         }
         remove_stale_temporary_files(dir);
-        if self.files.len() + 1 <= MAX_FILES {
-            added.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if self.files.len() < MAX_FILES {
+            added.sort_unstable_by_key(|a| a.0);
             added.dedup_by(|a, b| a.0 == b.0);
             write_file(dir, &segment::encode(&self.key, &added))?;
             return Ok(());
@@ -256,7 +256,7 @@ impl BlobCache {
         // case is two merged files with the same records, merged again later.
         let mut all: Vec<(BlobId, Known)> = self.known.iter().map(|(id, k)| (*id, *k)).collect();
         all.extend(added);
-        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all.sort_unstable_by_key(|a| a.0);
         all.dedup_by(|a, b| a.0 == b.0);
         write_file(dir, &segment::encode(&self.key, &all))?;
         for file in &self.files {

@@ -35,7 +35,7 @@ pub(super) fn encode(key: &[u8; 32], records: &[(BlobId, Known)]) -> Vec<u8> {
     for (id, known) in records {
         bytes.extend_from_slice(id);
         bytes.extend_from_slice(&known.bytes.to_le_bytes());
-        bytes.push(u8::from(known.binary) * BINARY | u8::from(known.had_findings) * FINDINGS);
+        bytes.push((u8::from(known.binary) * BINARY) | (u8::from(known.had_findings) * FINDINGS));
     }
     let checksum = Sha256::digest(&bytes);
     bytes.extend_from_slice(&checksum);

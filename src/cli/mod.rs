@@ -5,7 +5,12 @@ use crate::rules::{Category, Severity};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub mod audit;
 pub mod manual;
+pub mod report;
+
+pub use audit::AuditArgs;
+pub use report::{MergeArgs, MergeFormat, ReportAction, ReportCommandArgs};
 
 /// leakward finds AI provider API keys and other credentials before they leave your laptop.
 #[derive(Debug, Parser)]
@@ -37,6 +42,11 @@ pub enum Command {
     Ci(CiArgs),
     /// Record today's findings in a baseline file, so later runs report only new ones.
     Baseline(BaselineArgs),
+    /// Scan the history of every repository in a list (cloned or fetched into a work
+    /// directory), one JSON report each; `--shard K/N` splits the list between runs.
+    Audit(AuditArgs),
+    /// Work with reports: `report merge` merges many repositories' JSON reports into one.
+    Report(ReportCommandArgs),
     /// List the rules, or prove their examples with `rules check`.
     Rules(RulesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).

@@ -101,18 +101,40 @@ pub fn write_document(
     stats: &ScanStats,
     options: ReportOptions,
 ) -> io::Result<()> {
+    write_repository_document(out, None, None, findings, stats, options)
+}
+
+/// Writes one JSON document as [`write_document`] does, with a `repository` field naming
+/// the repository scanned (`leakward audit`) and, when it could not be scanned, an `error`.
+///
+/// # Errors
+/// A write error.
+pub fn write_repository_document(
+    out: &mut dyn Write,
+    repository: Option<&str>,
+    error: Option<&str>,
+    findings: &[Finding],
+    stats: &ScanStats,
+    options: ReportOptions,
+) -> io::Result<()> {
     /// The document, with its findings made one at a time as they are written.
     #[derive(serde::Serialize)]
     #[serde(bound = "")]
     struct Document<'a, F: Fn(&Finding) -> Value> {
         version: u32,
         tool: Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        repository: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
         findings: LazyArray<'a, Finding, F>,
         stats: Value,
     }
     let document = Document {
         version: JSON_REPORT_VERSION,
         tool: json!({ "name": "leakward", "version": env!("CARGO_PKG_VERSION") }),
+        repository,
+        error: error.map(printable),
         findings: LazyArray(findings, |f: &Finding| finding_value(f, options)),
         stats: stats_value(stats),
     };
