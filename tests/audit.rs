@@ -69,7 +69,8 @@ fn org() -> Org {
         "repositories.txt",
         format!(
             "# the organisation\n{}\nfile://{}   # by URL\n\n{}\n{}\n",
-            alpha.display(),
+            // Relative to the directory audit runs in.
+            alpha.strip_prefix(dir.path()).unwrap().display(),
             beta.display(),
             dir.path().join("src/missing").display(),
             gamma.display()
@@ -317,7 +318,8 @@ fn merge_groups_the_same_secret_across_repositories() {
         .map(|r| r.as_str().unwrap())
         .collect();
     assert_eq!(repositories.len(), 2);
-    assert!(repositories[0].ends_with("src/alpha") && repositories[1].ends_with("src/gamma"));
+    assert!(repositories.iter().any(|r| r.ends_with("src/alpha")), "{repositories:?}");
+    assert!(repositories.iter().any(|r| r.ends_with("src/gamma")), "{repositories:?}");
     assert!(!String::from_utf8_lossy(&merged.stdout).contains(&org.shared_key));
     let failed: Vec<&Value> = document["repositories"]
         .as_array()

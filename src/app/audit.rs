@@ -126,8 +126,14 @@ fn audit_one(
     let stem = audit::file_stem(repository);
     let report_path = args.out.join(format!("{stem}.json"));
     let started = Instant::now();
-    let scanned = audit::mirror(repository, &workdir.join(format!("{stem}.git")))
-        .map_err(|e| e.message.replace(repository, &shown))
+    // A local path is given to git as an absolute one: the mirror's `origin` is then
+    // fetched from the same place whatever directory git runs in.
+    let origin = match Path::new(repository).canonicalize() {
+        Ok(absolute) if !repository.contains("://") => absolute.to_string_lossy().into_owned(),
+        _ => repository.to_string(),
+    };
+    let scanned = audit::mirror(&origin, &workdir.join(format!("{stem}.git")))
+        .map_err(|e| e.message.replace(&origin, &shown).replace(repository, &shown))
         .and_then(|mirror| scan(&mirror, args, config, rules).map_err(|e| format!("{e:#}")));
     let (output, error) = match scanned {
         Ok(mut output) => {
