@@ -318,8 +318,14 @@ fn merge_groups_the_same_secret_across_repositories() {
         .map(|r| r.as_str().unwrap())
         .collect();
     assert_eq!(repositories.len(), 2);
-    assert!(repositories.iter().any(|r| r.ends_with("src/alpha")), "{repositories:?}");
-    assert!(repositories.iter().any(|r| r.ends_with("src/gamma")), "{repositories:?}");
+    assert!(
+        repositories.iter().any(|r| r.ends_with("src/alpha")),
+        "{repositories:?}"
+    );
+    assert!(
+        repositories.iter().any(|r| r.ends_with("src/gamma")),
+        "{repositories:?}"
+    );
     assert!(!String::from_utf8_lossy(&merged.stdout).contains(&org.shared_key));
     let failed: Vec<&Value> = document["repositories"]
         .as_array()

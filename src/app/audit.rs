@@ -133,7 +133,11 @@ fn audit_one(
         _ => repository.to_string(),
     };
     let scanned = audit::mirror(&origin, &workdir.join(format!("{stem}.git")))
-        .map_err(|e| e.message.replace(&origin, &shown).replace(repository, &shown))
+        .map_err(|e| {
+            e.message
+                .replace(&origin, &shown)
+                .replace(repository, &shown)
+        })
         .and_then(|mirror| scan(&mirror, args, config, rules).map_err(|e| format!("{e:#}")));
     let (output, error) = match scanned {
         Ok(mut output) => {
