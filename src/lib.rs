@@ -14,7 +14,9 @@
 use libz_rs_sys as _;
 
 pub mod app;
+pub mod audit;
 pub mod blob;
+pub mod cache;
 pub mod ci;
 pub mod cli;
 pub mod config;

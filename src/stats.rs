@@ -112,6 +112,8 @@ pub struct ScanStats {
     pub baseline_unmatched: Vec<crate::filter::BaselineEntry>,
     /// Wall-clock time of the scan.
     pub duration: Duration,
+    /// How a history scan used the blob cache (`--cache`), when it had one.
+    pub cache: Option<crate::cache::CacheCounts>,
 }
 
 impl ScanStats {

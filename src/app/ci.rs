@@ -34,7 +34,7 @@ pub(super) fn ci(args: CiArgs) -> Result<i32> {
         ..HistoryOptions::default()
     };
     let (mut output, config) =
-        scan_history_with(&args.repo, &args.setup, options).context(scope.clone())?;
+        scan_history_with(&args.repo, &args.setup, &args.cache, options).context(scope.clone())?;
     output.stats.scope = Some(scope);
     output.stats.warnings.extend(resolved.warnings);
     let github = plan.system == ci::System::GitHubActions;

@@ -2,7 +2,7 @@
 
 use super::finish::{finish_report, load_baseline, sort_and_dedup, thread_count};
 use super::setup::{load_config, load_rules};
-use crate::cli::{GitArgs, HistoryArgs, SetupArgs};
+use crate::cli::{CacheArgs, GitArgs, HistoryArgs, SetupArgs};
 use crate::config::LoadedConfig;
 use crate::report::advice::Advice;
 use crate::report::progress::ProgressLine;
@@ -38,7 +38,7 @@ pub(super) fn scan_history(args: &HistoryArgs) -> Result<(SourceOutput, LoadedCo
         keep_going: args.keep_going,
         ..HistoryOptions::default()
     };
-    scan_history_with(&args.repo, &args.setup, options)
+    scan_history_with(&args.repo, &args.setup, &args.cache, options)
 }
 
 /// Loads the configuration and rules for a repository and scans the commits `options`
@@ -46,10 +46,16 @@ pub(super) fn scan_history(args: &HistoryArgs) -> Result<(SourceOutput, LoadedCo
 pub(super) fn scan_history_with(
     repo: &Path,
     setup: &SetupArgs,
+    cache: &CacheArgs,
     options: HistoryOptions,
 ) -> Result<(SourceOutput, LoadedConfig)> {
     let config = load_config(setup.config.as_deref(), setup.no_config, repo)?;
     let rules = load_rules(setup, &config)?;
+    let (cache, cache_warnings) = super::cache::open(cache, &rules);
+    let options = HistoryOptions {
+        cache: cache.clone(),
+        ..options
+    };
     let scanner = Scanner::new(&rules);
     let options = HistoryOptions {
         threads: thread_count(setup.threads, config.threads),
@@ -71,6 +77,10 @@ pub(super) fn scan_history_with(
         line.finish();
     }
     let mut output = scanned?;
+    output.stats.warnings.splice(0..0, cache_warnings);
+    if let Some(cache) = &cache {
+        super::cache::save(cache, &mut output);
+    }
     sort_and_dedup(&mut output.findings);
     Ok((output, config))
 }

@@ -54,7 +54,8 @@ pub(super) fn pre_push(args: PrePushArgs) -> Result<i32> {
         revisions: Some(plan.revisions),
         ..HistoryOptions::default()
     };
-    let (mut output, config) = scan_history_with(Path::new("."), &args.setup, options)?;
+    let (mut output, config) =
+        scan_history_with(Path::new("."), &args.setup, &args.cache, options)?;
     output.stats.scope = Some(plan.scope);
     finish_report(
         output,

@@ -1,13 +1,16 @@
 //! One function per subcommand: load config → rules → source → scan → filter → sort → report.
 //! The only module that knows every stage.
 
+mod audit;
 mod baseline;
+mod cache;
 mod ci;
 mod explain;
 mod finish;
 mod history;
 mod hooks;
 mod manual;
+mod report;
 mod revoke;
 mod rules;
 mod scan;
@@ -38,6 +41,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::UninstallHook(args) => hooks::uninstall_hook(args),
         Command::Ci(args) => ci::ci(args),
         Command::Baseline(args) => baseline::baseline(args),
+        Command::Audit(args) => audit::audit(args),
+        Command::Report(args) => report::report(args),
         Command::Rules(args) => rules::rules(args),
         Command::Completions(args) => manual::completions(args),
         Command::Man(args) => manual::man(args),

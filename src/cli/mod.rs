@@ -9,7 +9,12 @@ use crate::rules::{Category, Severity};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub mod audit;
 pub mod manual;
+pub mod report;
+
+pub use audit::AuditArgs;
+pub use report::{MergeArgs, MergeFormat, ReportAction, ReportCommandArgs};
 
 /// leakward finds AI provider API keys and other credentials before they leave your laptop.
 #[derive(Debug, Parser)]
@@ -41,6 +46,11 @@ pub enum Command {
     Ci(CiArgs),
     /// Record today's findings in a baseline file, so later runs report only new ones.
     Baseline(BaselineArgs),
+    /// Scan the history of every repository in a list (cloned or fetched into a work
+    /// directory), one JSON report each; `--shard K/N` splits the list between runs.
+    Audit(AuditArgs),
+    /// Work with reports: `report merge` merges many repositories' JSON reports into one.
+    Report(ReportCommandArgs),
     /// List the rules, or prove their examples with `rules check`.
     Rules(RulesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
@@ -178,9 +188,22 @@ pub struct HistoryArgs {
     /// Report unreadable objects as warnings and go on, instead of stopping (exit 2).
     #[arg(long)]
     pub keep_going: bool,
+    /// The blob cache.
+    #[command(flatten)]
+    pub cache: CacheArgs,
     /// Threads, configuration and rules.
     #[command(flatten)]
     pub setup: SetupArgs,
+}
+
+/// The blob cache of history scans.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CacheArgs {
+    /// Remember what each blob held (by blob id, rule set and leakward version), so that a
+    /// rescan reads only the blobs it has not seen. DIR defaults to $XDG_CACHE_HOME/leakward,
+    /// else ~/.cache/leakward; give it as --cache=DIR.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true)]
+    pub cache: Option<Option<PathBuf>>,
 }
 
 /// Options of `leakward git`.
@@ -214,6 +237,9 @@ pub struct PrePushArgs {
     pub remote: Option<String>,
     /// The remote's URL, as git passes it.
     pub url: Option<String>,
+    /// The blob cache.
+    #[command(flatten)]
+    pub cache: CacheArgs,
     /// How to report.
     #[command(flatten)]
     pub report: ReportArgs,
@@ -256,6 +282,9 @@ pub struct CiArgs {
     /// Also write a SARIF report to this file (for GitHub's upload-sarif action).
     #[arg(long)]
     pub sarif: Option<PathBuf>,
+    /// The blob cache.
+    #[command(flatten)]
+    pub cache: CacheArgs,
     /// How to report.
     #[command(flatten)]
     pub report: ReportArgs,

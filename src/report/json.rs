@@ -82,6 +82,19 @@ fn printable(text: &str) -> String {
 
 /// The run statistics as a JSON object.
 pub fn stats_value(stats: &ScanStats) -> Value {
+    let mut value = stats_fields(stats);
+    if let Some(cache) = &stats.cache {
+        value["cache"] = json!({
+            "hits": cache.hits,
+            "misses": cache.misses,
+            "rescanned": cache.rescanned,
+        });
+    }
+    value
+}
+
+/// Every statistic but the blob cache's counters (present only when a cache was used).
+fn stats_fields(stats: &ScanStats) -> Value {
     let skipped: Vec<Value> = stats
         .skipped
         .iter()
@@ -122,18 +135,40 @@ pub fn write_document(
     stats: &ScanStats,
     options: ReportOptions,
 ) -> io::Result<()> {
+    write_repository_document(out, None, None, findings, stats, options)
+}
+
+/// Writes one JSON document as [`write_document`] does, with a `repository` field naming
+/// the repository scanned (`leakward audit`) and, when it could not be scanned, an `error`.
+///
+/// # Errors
+/// A write error.
+pub fn write_repository_document(
+    out: &mut dyn Write,
+    repository: Option<&str>,
+    error: Option<&str>,
+    findings: &[Finding],
+    stats: &ScanStats,
+    options: ReportOptions,
+) -> io::Result<()> {
     /// The document, with its findings made one at a time as they are written.
     #[derive(serde::Serialize)]
     #[serde(bound = "")]
     struct Document<'a, F: Fn(&Finding) -> Value> {
         version: u32,
         tool: Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        repository: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
         findings: LazyArray<'a, Finding, F>,
         stats: Value,
     }
     let document = Document {
         version: JSON_REPORT_VERSION,
         tool: json!({ "name": "leakward", "version": env!("CARGO_PKG_VERSION") }),
+        repository,
+        error: error.map(printable),
         findings: LazyArray(findings, |f: &Finding| finding_value(f, options)),
         stats: stats_value(stats),
     };

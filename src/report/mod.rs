@@ -2,7 +2,9 @@
 
 pub mod advice;
 pub mod github;
+pub mod html;
 pub mod json;
+pub mod merge;
 pub mod progress;
 pub mod sarif;
 pub mod summary;
@@ -23,6 +25,8 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
     Sarif,
+    /// One self-contained HTML page, for people: summary, filters, one row per leaked secret.
+    Html,
 }
 
 /// What every report needs besides the findings.
@@ -52,6 +56,7 @@ pub fn write(
         Format::Json => json::write_document(out, findings, stats, options),
         Format::Jsonl => json::write_lines(out, findings, options),
         Format::Sarif => sarif::write(out, findings, stats, options),
+        Format::Html => html::write(out, findings, stats, options),
     }
 }
 

@@ -75,7 +75,9 @@ pub fn write(
     writeln!(out)
 }
 
-fn rule_descriptor(rule: &RuleSummary) -> Value {
+/// The SARIF `reportingDescriptor` of a rule: help with the revoke page, GitHub's
+/// `security-severity`.
+pub(crate) fn rule_descriptor(rule: &RuleSummary) -> Value {
     let help = format!(
         "A {name} ({provider}) was found in the code. Revoke it at {revoke} and issue a new one: a committed key \
          stays in every clone and fork even after the commit is rewritten. Keep the new key out of code, in an \
@@ -193,7 +195,7 @@ fn result(finding: &Finding, rule_index: usize, options: ReportOptions) -> Value
 }
 
 /// SARIF `level` for a severity.
-fn level(severity: Severity) -> &'static str {
+pub(crate) fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",

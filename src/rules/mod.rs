@@ -16,6 +16,7 @@ pub use pair::{Pair, PartPattern, Partner};
 
 use crate::error::{Error, Result};
 use regex::bytes::{Regex, RegexBuilder};
+use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -110,6 +111,8 @@ pub struct RuleSet {
     pairs: Vec<Pair>,
     /// For each rule, the indexes of the pairs whose secret it finds.
     pairs_of: Vec<Vec<usize>>,
+    /// See [`RuleSet::digest`].
+    digest: String,
 }
 
 impl RuleSet {
@@ -149,7 +152,10 @@ impl RuleSet {
     ) -> Result<RuleSet> {
         let mut seen = HashSet::new();
         let mut rules = Vec::with_capacity(definitions.len());
+        let mut digest = Sha256::new();
         for (file, definition) in definitions {
+            // Every field as written, in load order; not the file, which only names it.
+            digest.update(format!("{definition:?}\n").as_bytes());
             if !seen.insert(definition.id.clone()) {
                 return Err(Error::Rule {
                     file,
@@ -163,11 +169,17 @@ impl RuleSet {
         // The decoders' triggers ride along in the keyword pass: no second pass over the bytes.
         let keywords = KeywordIndex::new(&rules, &crate::scan::decode::trigger_literals());
         let pairs_of = vec![Vec::new(); rules.len()];
+        let digest = digest
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Ok(RuleSet {
             rules,
             keywords,
             pairs: Vec::new(),
             pairs_of,
+            digest,
         })
     }
 
@@ -198,6 +210,13 @@ impl RuleSet {
     /// Indexes of the pairs whose secret rule `rule` finds.
     pub fn pairs_of(&self, rule: usize) -> &[usize] {
         &self.pairs_of[rule]
+    }
+
+    /// A digest (hex SHA-256) of every definition in the set, in load order: two rule sets
+    /// with the same digest find the same things. The blob cache keys on it, so disabling a
+    /// rule, adding a custom one or choosing other categories scans afresh.
+    pub fn digest(&self) -> &str {
+        &self.digest
     }
 
     /// The rules, in load order.

@@ -5,6 +5,7 @@ use super::packs::{self, PackedBlobs};
 use super::parallel::in_parallel;
 use super::{index_u32, History, HistoryOptions, ProgressSink, BLOB_BATCH};
 use crate::blob::scan_bytes;
+use crate::cache::{BlobCache, Known};
 use crate::container::Skipped;
 use crate::finding::Finding;
 use crate::scan::Scanner;
@@ -40,17 +41,34 @@ pub(super) struct Scanned {
 /// What scanning one blob gave, or why it could not be read.
 pub(super) type BlobWork = std::result::Result<Scanned, String>;
 
-/// Reads blob `id` and scans it where libgit2 inflated it (a blob is one buffer already).
+/// Reads blob `id` and scans it where libgit2 inflated it (a blob is one buffer already);
+/// a blob the cache knows to be clean is not read at all.
 pub(super) fn scan_blob(
     repo: &Repository,
     id: Oid,
     scanner: &Scanner<'_>,
     buffer: &mut Vec<u8>,
+    cache: Option<&BlobCache>,
 ) -> std::result::Result<Scanned, git2::Error> {
+    if let Some(clean) = cache.and_then(|cache| cache.clean(id.as_bytes())) {
+        return Ok(Scanned {
+            bytes: clean.bytes,
+            binary: clean.binary,
+            ..Scanned::default()
+        });
+    }
     let blob = repo.find_blob(id)?;
     let scanned = scan_bytes(blob.content(), "", scanner, buffer);
     if buffer.capacity() > crate::blob::CHUNK_SIZE * 2 {
         *buffer = Vec::new();
+    }
+    if let Some(cache) = cache {
+        let known = Known {
+            bytes: scanned.bytes,
+            binary: scanned.binary,
+            had_findings: !scanned.findings.is_empty(),
+        };
+        cache.scanned(id.as_bytes(), known);
     }
     Ok(Scanned {
         bytes: scanned.bytes,
@@ -100,7 +118,13 @@ pub(super) fn scan_packed(
             if cancel.load(Ordering::Relaxed) {
                 return None;
             }
-            Some(scan_blob(repo, packed.ids[place], scanner, buffer))
+            Some(scan_blob(
+                repo,
+                packed.ids[place],
+                scanner,
+                buffer,
+                options.cache.as_deref(),
+            ))
         },
         |place, work| {
             match work {
@@ -206,7 +230,7 @@ pub(super) fn scan_blobs(
         |repo, buffer: &mut Vec<u8>, position| -> BlobWork {
             let index = order[position];
             let id = history.blobs[index];
-            scan_blob(repo, id, scanner, buffer).map_err(|e| {
+            scan_blob(repo, id, scanner, buffer, options.cache.as_deref()).map_err(|e| {
                 format!(
                     "cannot read blob {id}{}: {}",
                     first_seen(history, index),
