@@ -110,9 +110,25 @@ pub struct Signals {
 /// assert!(looks_random(b"q8Zt3LmW0pXv7RkB2sYc9NdH4jFa6GeU"));
 /// assert!(!looks_random(b"userSessionTokenProvider"));
 /// assert!(!looks_random(b"AbC123dEf"));
+/// // base64 of "changeme"
+/// assert!(!looks_random(b"Y2hhbmdlbWU="));
 /// ```
 pub fn looks_random(value: &[u8]) -> bool {
-    judge(value) == Verdict::Random
+    judge(value) == Verdict::Random && !is_base64_of_plain_text(value)
+}
+
+/// Whether `value` is padded standard base64 of printable ASCII that itself does not look
+/// random: `Y2hhbmdlbWU=` (`changeme`) in a Kubernetes Secret template is a placeholder, not
+/// a key, however random its base64 looks.
+fn is_base64_of_plain_text(value: &[u8]) -> bool {
+    use base64::Engine as _;
+    if value.len() < 8 || value.len() % 4 != 0 {
+        return false;
+    }
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(value) else {
+        return false;
+    };
+    decoded.iter().all(|b| (0x20..0x7f).contains(b)) && judge(&decoded) != Verdict::Random
 }
 
 /// Whether `encoded`, the base64 of HTTP Basic credentials `user:password`, holds a password

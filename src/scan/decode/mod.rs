@@ -529,17 +529,37 @@ fn base64_regions(source: &[u8], runs: &[(usize, usize)], blocks: &[usize]) -> V
 
 /// The plain and decoded matches of a blob, one per span: among overlapping ones the most
 /// specific rule wins (as in [`Scanner::scan`]), then the one that needed fewer steps.
+///
+/// Before that, a plain match that holds the whole encoded text of a decoded match of
+/// another, specific (not fallback) rule gives way to it: the plain rule saw only the
+/// wrapping (a Docker `auth` value, a random-looking base64 value), the decoded match names
+/// the key inside.
 fn merge(rules: &RuleSet, blob: &[u8], plain: Vec<Match>, decoded: Vec<Found>) -> Vec<Found> {
+    if decoded.is_empty() {
+        return plain
+            .into_iter()
+            .map(|matched| Found {
+                matched,
+                decoded: None,
+            })
+            .collect();
+    }
+    let wraps_a_decoded_key = |plain: &Match| {
+        decoded.iter().any(|found| {
+            found.matched.rule != plain.rule
+                && !rules.rule(found.matched.rule).fallback
+                && plain.start <= found.matched.start
+                && found.matched.end <= plain.end
+        })
+    };
     let mut all: Vec<Found> = plain
         .into_iter()
+        .filter(|matched| !wraps_a_decoded_key(matched))
         .map(|matched| Found {
             matched,
             decoded: None,
         })
         .collect();
-    if decoded.is_empty() {
-        return all;
-    }
     all.extend(decoded);
     all.sort_by_cached_key(|found| {
         let secret = found.secret(blob);
