@@ -358,7 +358,13 @@ fn place(
         let secret = Secret::new(bytes.to_vec(), rule.prefix_len(bytes));
         let start = positions.at(start_at);
         let end = positions.at(end_at);
-        let snippet = (!binary).then(|| snippet(buffer, &index, start_at, end_at));
+        let snippet = (!binary).then(|| Snippet {
+            encoded: one
+                .decoded
+                .as_ref()
+                .map(|_| redacted_encoded(&buffer[start_at..end_at], &secret)),
+            ..snippet(buffer, &index, start_at, end_at)
+        });
         let inline_allow = [start_at, end_at.saturating_sub(1).max(start_at)]
             .iter()
             .find_map(|&at| {
@@ -442,7 +448,17 @@ fn snippet(buffer: &[u8], index: &LineIndex, start: usize, end: usize) -> Snippe
     Snippet {
         before: format!("{ellipsis_before}{}", sanitize(before).trim_start()),
         after: format!("{}{ellipsis_after}", sanitize(after).trim_end()),
+        encoded: None,
     }
+}
+
+/// The encoded text of a decoded secret, redacted: no more of its first characters than
+/// the redacted secret shows (an encoded character never carries more than one decoded
+/// byte), then `…`.
+fn redacted_encoded(encoded: &[u8], secret: &Secret) -> String {
+    let visible = secret.redacted().chars().count().saturating_sub(1);
+    let first_line = encoded.split(|&b| b == b'\n').next().unwrap_or_default();
+    format!("{}…", sanitize(head_chars(first_line, visible)))
 }
 
 /// The last `chars` characters of `bytes`, cut on a character boundary.

@@ -316,7 +316,7 @@ fn encoded_keys_are_found_where_they_are_written() {
         assert!(!snippet.contains(&secret[secret.len() / 2..]), "{snippet}");
         assert!(snippet.contains('…'), "{snippet}");
     }
-    let k8s = at(&document, "k8s/secret.yaml");
+    let k8s = at(&redacted, "k8s/secret.yaml");
     let snippet = k8s[0]["snippet"].as_str().unwrap();
     let encoded = b64(k.anthropic.as_bytes());
     assert!(snippet.starts_with("ANTHROPIC_API_KEY: "), "{snippet}");

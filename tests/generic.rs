@@ -283,7 +283,7 @@ fn a_user_and_password_in_a_connection_string_are_one_finding() {
     );
     let (document, _) = common::scan_json(dir.path(), &["--no-config"]);
     let finding = &document["findings"][0];
-    assert_eq!(finding["rule_id"], "generic-secret-assignment");
+    assert_eq!(finding["rule_id"], "ado-odbc-connection-string");
     assert_eq!(finding["parts"][0]["name"], "user");
     assert_eq!(finding["parts"][0]["secret"], "or…");
 }

@@ -131,12 +131,25 @@ pub struct Snippet {
     pub before: String,
     /// What follows the secret (with `…` where the line was cut).
     pub after: String,
+    /// For a decoded secret: the encoded text as written, redacted (no more of it than the
+    /// redacted secret shows, then `…`), shown in the secret's place unless secrets are shown.
+    pub encoded: Option<String>,
 }
 
 impl Snippet {
     /// The snippet with `secret` (as a report shows it) between its two sides.
     pub fn with(&self, secret: &str) -> String {
         format!("{}{secret}{}", self.before, self.after)
+    }
+
+    /// The snippet as a report shows it: the secret in full when `show_secrets`, else the
+    /// redacted encoded text of a decoded secret, else `redacted`.
+    pub fn shown(&self, full: &str, redacted: &str, show_secrets: bool) -> String {
+        match (&self.encoded, show_secrets) {
+            (_, true) => self.with(full),
+            (Some(encoded), false) => self.with(encoded),
+            (None, false) => self.with(redacted),
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The JSON document and JSON Lines reports.
 
-use super::{sanitize, shown_part, shown_secret, LazyArray, ReportOptions};
+use super::{sanitize, shown_part, shown_secret, shown_snippet, LazyArray, ReportOptions};
 use crate::finding::Finding;
 use crate::stats::ScanStats;
 use serde_json::{json, Value};
@@ -27,7 +27,7 @@ pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
         "redacted": !options.show_secrets,
         "fingerprint": finding.fingerprint.as_str(),
         "entropy": (finding.entropy * 1000.0).round() / 1000.0,
-        "snippet": finding.snippet.as_ref().map(|s| s.with(&shown_secret(finding, options))),
+        "snippet": shown_snippet(finding, options),
         "revoke": finding.rule.revoke,
     });
     if !finding.parts.is_empty() {

@@ -80,7 +80,22 @@ where
 
 /// The secret as a report shows it: redacted, or in full (lossy UTF-8) on request.
 pub fn shown_secret(finding: &Finding, options: ReportOptions) -> String {
-    if options.show_secrets {
+    shown_secret_of(finding, options.show_secrets)
+}
+
+/// The snippet of `finding` as a report shows it (see [`crate::finding::Snippet::shown`]).
+pub fn shown_snippet(finding: &Finding, options: ReportOptions) -> Option<String> {
+    finding.snippet.as_ref().map(|snippet| {
+        snippet.shown(
+            &shown_secret_of(finding, true),
+            &finding.secret.redacted(),
+            options.show_secrets,
+        )
+    })
+}
+
+fn shown_secret_of(finding: &Finding, show_secrets: bool) -> String {
+    if show_secrets {
         sanitize(finding.secret.expose())
     } else {
         finding.secret.redacted()

@@ -1,6 +1,6 @@
 //! The text report: one block per finding, for people at a terminal.
 
-use super::{sanitize, shown_part, shown_secret, ReportOptions};
+use super::{sanitize, shown_part, shown_secret, shown_snippet, ReportOptions};
 use crate::finding::{Finding, VerificationStatus};
 use crate::rules::Severity;
 use std::io::{self, Write};
@@ -51,8 +51,9 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: ReportOptions) 
                     writeln!(out, "      {}", sanitize(line.as_bytes()))?;
                 }
             }
-            Some(snippet) => {
-                writeln!(out, "    {}", snippet.with(&shown_secret(finding, options)))?
+            Some(_) => {
+                let shown = shown_snippet(finding, options).unwrap_or_default();
+                writeln!(out, "    {shown}")?
             }
             None => writeln!(out, "    secret: {}", shown_secret(finding, options))?,
         }

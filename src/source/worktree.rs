@@ -2,7 +2,7 @@
 //! reads a file and scans it at once, with no central queue of file contents.
 
 use super::{display_path, tracked, SourceOutput};
-use crate::blob::scan_reader;
+use crate::blob::{scan_reader, BlobScan};
 use crate::error::{Error, Result};
 use crate::filter::PathAllowlist;
 use crate::scan::Scanner;
@@ -271,11 +271,19 @@ impl FileVisitor<'_, '_> {
         }
         let shown = display_path(path);
         let blob = scan_reader(file, &shown, self.scanner, &mut self.buffer).map_err(unreadable)?;
+        self.record(&shown, blob);
+        Ok(())
+    }
+
+    /// Counts a scanned file (and the container members in it) and keeps its findings.
+    fn record(&mut self, shown: &str, blob: BlobScan) {
         self.local.stats.files_scanned += 1;
         self.local.stats.bytes_scanned += blob.bytes;
         self.local.stats.binary_files += u64::from(blob.binary);
+        self.local
+            .stats
+            .count_members(shown, blob.members, blob.skipped_members);
         self.local.findings.extend(blob.findings);
-        Ok(())
     }
 
     fn is_skipped_file(&self, path: &Path) -> bool {
@@ -303,15 +311,7 @@ impl FileVisitor<'_, '_> {
             }
         }
         match scan_reader(file, &shown, self.scanner, &mut self.buffer) {
-            Ok(blob) => {
-                self.local.stats.files_scanned += 1;
-                self.local.stats.bytes_scanned += blob.bytes;
-                self.local.stats.binary_files += u64::from(blob.binary);
-                self.local
-                    .stats
-                    .count_members(&shown, blob.members, blob.skipped_members);
-                self.local.findings.extend(blob.findings);
-            }
+            Ok(blob) => self.record(&shown, blob),
             Err(error) => self.skip(shown, SkipReason::Unreadable(error.to_string())),
         }
         if self.buffer.capacity() > crate::blob::CHUNK_SIZE * 2 {

@@ -200,6 +200,7 @@ fn read_finding(
                 Some(Snippet {
                     before: snippet[..at].to_string(),
                     after: snippet[at + secret_text.len()..].to_string(),
+                    encoded: None,
                 })
             }),
         provenance,
