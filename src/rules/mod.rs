@@ -113,6 +113,48 @@ pub struct RuleSet {
     pairs_of: Vec<Vec<usize>>,
     /// See [`RuleSet::digest`].
     digest: String,
+    /// See [`RuleSet::starts_with_provider_prefix`].
+    provider_prefixes: ProviderPrefixes,
+}
+
+/// The keywords of specific (not fallback) rules that end in `_`, `-` or `.` (`sk-`,
+/// `xoxp-`, `apify_api_`): provider prefixes, lower-cased, with their lengths.
+#[derive(Debug, Default)]
+struct ProviderPrefixes {
+    prefixes: HashSet<Vec<u8>>,
+    lengths: Vec<usize>,
+}
+
+impl ProviderPrefixes {
+    fn of(rules: &[Rule]) -> ProviderPrefixes {
+        let prefixes: HashSet<Vec<u8>> = rules
+            .iter()
+            .filter(|rule| !rule.fallback)
+            .flat_map(|rule| rule.keywords.iter())
+            .map(|keyword| keyword.as_bytes().to_ascii_lowercase())
+            .filter(|keyword| {
+                keyword.len() >= 3 && matches!(keyword.last(), Some(b'_' | b'-' | b'.'))
+            })
+            .filter(|keyword| {
+                keyword[..keyword.len() - 1]
+                    .iter()
+                    .all(u8::is_ascii_alphanumeric)
+            })
+            .collect();
+        let mut lengths: Vec<usize> = prefixes.iter().map(Vec::len).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
+        ProviderPrefixes { prefixes, lengths }
+    }
+
+    fn starts(&self, value: &[u8]) -> bool {
+        self.lengths.iter().any(|&length| {
+            value.len() > length
+                && self
+                    .prefixes
+                    .contains(&value[..length].to_ascii_lowercase())
+        })
+    }
 }
 
 impl RuleSet {
@@ -174,12 +216,14 @@ impl RuleSet {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
+        let provider_prefixes = ProviderPrefixes::of(&rules);
         Ok(RuleSet {
             rules,
             keywords,
             pairs: Vec::new(),
             pairs_of,
             digest,
+            provider_prefixes,
         })
     }
 
@@ -222,6 +266,14 @@ impl RuleSet {
     /// The rules, in load order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Whether `value` starts with a provider's prefix: a keyword ending in `_`, `-` or `.`
+    /// of a specific rule (`sk-`, `xoxp-`, `apify_api_`). A generic rule leaves such a value
+    /// to its provider's rule, which knows its length and alphabet: one that rule rejects
+    /// is a truncated or made-up key (`sk-…` of the wrong length), not a generic secret.
+    pub fn starts_with_provider_prefix(&self, value: &[u8]) -> bool {
+        self.provider_prefixes.starts(value)
     }
 
     /// The rule at `index`.

@@ -178,7 +178,14 @@ impl<'r> Scanner<'r> {
                 break;
             }
             if let Some((secret_start, secret_end)) = captures.get(1) {
-                if let Some(found) = check(rule, window.rule, blob, secret_start, secret_end) {
+                if let Some(found) = check(
+                    self.rules,
+                    rule,
+                    window.rule,
+                    blob,
+                    secret_start,
+                    secret_end,
+                ) {
                     out.push(found);
                 }
             }
@@ -193,7 +200,14 @@ impl<'r> Scanner<'r> {
 
 /// Applies the entropy, placeholder, documented-example and base64-blob checks, and for
 /// generic rules the randomness and context checks.
-fn check(rule: &Rule, rule_index: usize, blob: &[u8], start: usize, end: usize) -> Option<Match> {
+fn check(
+    rules: &RuleSet,
+    rule: &Rule,
+    rule_index: usize,
+    blob: &[u8],
+    start: usize,
+    end: usize,
+) -> Option<Match> {
     let secret = &blob[start..end];
     if secret.is_empty() {
         return None;
@@ -206,6 +220,7 @@ fn check(rule: &Rule, rule_index: usize, blob: &[u8], start: usize, end: usize) 
         // The randomness check of `value_check` knows names from code better.
         || (rule.fallback && rule.value_check.is_none() && is_code_name(secret))
         || !value_check_passes(rule, blob, start, end)
+        || (rule.fallback && rules.starts_with_provider_prefix(secret))
     {
         return None;
     }

@@ -47,7 +47,7 @@ mod tests {
 
     #[test]
     fn decodes_escapes_and_keeps_the_rest() {
-        let source = b"GET /cb?token=ab%2Bc%2Fd%3D%3D&x=100%&y=%zz+1";
+        let source = b"GET /cb?token=ab%2Bc%2Fd%3D%3D&x=100%&y=%zz+1"; // leakward:allow generic-secret-assignment (a made-up value)
         let view = decode(source, 0, source.len()).unwrap();
         assert_eq!(view.bytes(), b"GET /cb?token=ab+c/d==&x=100%&y=%zz+1");
         let plus = view.bytes().iter().position(|&b| b == b'+').unwrap();
