@@ -196,8 +196,29 @@ impl RuleSet {
         let mut rules = Vec::with_capacity(definitions.len());
         let mut digest = Sha256::new();
         for (file, definition) in definitions {
-            // Every field as written, in load order; not the file, which only names it.
-            digest.update(format!("{definition:?}\n").as_bytes());
+            // Every field that decides what the rule finds and how a finding reads, in load
+            // order; not the file, which only names it, nor the examples, which only prove it.
+            digest.update(
+                format!(
+                    "{}\0{:?}\0{}\0{:?}\0{:?}\0{:?}\0{}\0{:?}\0{:?}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{:?}\n",
+                    definition.id,
+                    definition.keywords,
+                    definition.pattern,
+                    definition.min_entropy,
+                    definition.window,
+                    definition.lookbehind,
+                    definition.fallback,
+                    definition.value_check,
+                    definition.documented_examples,
+                    definition.severity,
+                    definition.confidence,
+                    definition.name,
+                    definition.revoke,
+                    definition.category,
+                    definition.provider,
+                )
+                .as_bytes(),
+            );
             if !seen.insert(definition.id.clone()) {
                 return Err(Error::Rule {
                     file,
