@@ -19,7 +19,7 @@
 //! delta takes the type of its base, found by offset (`OFS_DELTA`) or by id (`REF_DELTA`).
 
 use git2::Oid;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Index files larger than this are not read (their blobs keep their order): about
@@ -205,7 +205,8 @@ impl PackIndex {
 
 /// The type codes of a pack entry's header.
 const COMMIT: u8 = 1;
-const BLOB: u8 = 3;
+/// The type code of a blob.
+pub const BLOB: u8 = 3;
 const TAG: u8 = 4;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
@@ -389,6 +390,109 @@ fn entry_header(reader: &mut impl BufRead) -> Option<(u8, Option<Base>, u64)> {
         _ => None,
     };
     Some((code, base, read))
+}
+
+/// The pack file holding object `id` and the offset of its entry, found through the
+/// version-2 indexes of `pack_dir` (newest first, as libgit2 searches them) while reading
+/// only the parts of each index that the lookup needs: the fan-out table, the ids probed by
+/// the binary search, and the offset (a large one from the 64-bit table). Memory stays
+/// bounded however large the index; a damaged or foreign index is passed over.
+pub fn locate(pack_dir: &Path, id: Oid) -> Option<(PathBuf, u64)> {
+    let mut indexes: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(pack_dir)
+        .ok()?
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            if path.extension()? != "idx" {
+                return None;
+            }
+            Some((std::fs::metadata(&path).ok()?.modified().ok()?, path))
+        })
+        .collect();
+    indexes.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    indexes.into_iter().find_map(|(_, path)| {
+        let offset = offset_in_index_file(&path, &id)?;
+        Some((path.with_extension("pack"), offset))
+    })
+}
+
+/// [`PackIndex::offset_of`] on the index file at `path`, read in small pieces.
+fn offset_in_index_file(path: &Path, id: &Oid) -> Option<u64> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut header = vec![0u8; HEADER_LEN];
+    file.read_exact(&mut header).ok()?;
+    if header[..8] != [0xff, b't', b'O', b'c', 0, 0, 0, 2] {
+        return None;
+    }
+    let count = u64::from(read_u32(&header, 8 + 255 * 4)?);
+    let id_len = ID_LEN as u64;
+    let large_offsets_at = HEADER_LEN as u64 + count * (id_len + 4 + 4);
+    let min_len = large_offsets_at + 2 * id_len;
+    // As `PackIndex::parse`: whole, with a whole number of 8-byte offsets.
+    if len < min_len || (len - min_len) % 8 != 0 {
+        return None;
+    }
+    let mut read_at = |at: u64, out: &mut [u8]| -> Option<()> {
+        file.seek(SeekFrom::Start(at)).ok()?;
+        file.read_exact(out).ok()
+    };
+    let id = id.as_bytes();
+    let first = usize::from(id[0]);
+    let start = match first {
+        0 => 0,
+        _ => u64::from(read_u32(&header, 8 + (first - 1) * 4)?),
+    };
+    let end = u64::from(read_u32(&header, 8 + first * 4)?).min(count);
+    let (mut low, mut high) = (start, end);
+    let mut probe = [0u8; ID_LEN];
+    let position = loop {
+        if low >= high {
+            return None;
+        }
+        let middle = low + (high - low) / 2;
+        read_at(HEADER_LEN as u64 + middle * id_len, &mut probe)?;
+        match probe[..].cmp(id) {
+            std::cmp::Ordering::Less => low = middle + 1,
+            std::cmp::Ordering::Greater => high = middle,
+            std::cmp::Ordering::Equal => break middle,
+        }
+    };
+    let offsets_at = HEADER_LEN as u64 + count * (id_len + 4);
+    let mut small = [0u8; 4];
+    read_at(offsets_at + position * 4, &mut small)?;
+    let small = u32::from_be_bytes(small);
+    if small & 0x8000_0000 == 0 {
+        return Some(u64::from(small));
+    }
+    let mut large = [0u8; 8];
+    let large_at = large_offsets_at + u64::from(small & 0x7fff_ffff) * 8;
+    if large_at + 8 > len - 2 * id_len {
+        return None;
+    }
+    read_at(large_at, &mut large)?;
+    Some(u64::from_be_bytes(large))
+}
+
+/// Reads the entry header at the reader's position: the object's type code and its size
+/// (for a delta, the size of the delta data, not of the object it makes). The reader is
+/// left at the entry's data for a whole object, at the delta's base for a delta.
+pub fn entry_type_and_size(reader: &mut impl BufRead) -> Option<(u8, u64)> {
+    let mut byte = [0u8; 1];
+    reader.read_exact(&mut byte).ok()?;
+    let code = (byte[0] >> 4) & 0b111;
+    let mut size = u64::from(byte[0] & 0x0f);
+    let mut shift = 4u32;
+    while byte[0] & 0x80 != 0 {
+        reader.read_exact(&mut byte).ok()?;
+        let bits = u64::from(byte[0] & 0x7f);
+        // More than 64 bits: no real object, a damaged header.
+        if shift >= 64 || bits.leading_zeros() < shift {
+            return None;
+        }
+        size |= bits << shift;
+        shift += 7;
+    }
+    Some((code, size))
 }
 
 /// The big-endian `u32` at `at`, if the bytes are there.
@@ -600,6 +704,74 @@ mod tests {
         }
         let absent = Oid::from_str("00000000000000000000000000000000000000ff").expect("id");
         assert_eq!(indexes[0].offset_of(&absent), None);
+    }
+
+    #[test]
+    fn locate_reads_32_and_64_bit_offsets_from_the_index_file() {
+        let (dir, offsets) = packed_repository();
+        let pack_dir = dir.path().join(".git/objects/pack");
+        for (id, offset) in &offsets {
+            let (pack, found) = locate(&pack_dir, *id).expect("located");
+            assert_eq!(found, *offset, "{id}");
+            assert!(pack.extension().is_some_and(|e| e == "pack"));
+        }
+        assert_eq!(locate(&pack_dir, Oid::zero()), None);
+        // The same pack indexed with every offset above 0 in the table of 8-byte ones.
+        let index = std::fs::read_dir(&pack_dir)
+            .expect("pack dir")
+            .map(|entry| entry.expect("entry").path())
+            .find(|path| path.extension().is_some_and(|e| e == "idx"))
+            .expect("an index");
+        make_writable(&index);
+        std::fs::remove_file(&index).expect("remove the index");
+        let pack = index.with_extension("pack");
+        let rebuilt = Command::new("git")
+            .args(["index-pack", "--index-version=2,0", "-o"])
+            .arg(&index)
+            .arg(&pack)
+            .output()
+            .expect("git index-pack runs");
+        assert!(rebuilt.status.success(), "{rebuilt:?}");
+        let bytes = std::fs::read(&index).expect("read the index");
+        let whole = PackIndex::parse(bytes.clone()).expect("the index parses");
+        let large = bytes.len() - (HEADER_LEN + offsets.len() * (ID_LEN + 8) + 2 * ID_LEN);
+        assert_eq!(large / 8, offsets.len(), "every offset is a large one");
+        for (id, offset) in &offsets {
+            assert_eq!(locate(&pack_dir, *id).map(|(_, at)| at), Some(*offset));
+            assert_eq!(whole.offset_of(id), Some(*offset));
+        }
+        // A truncated index is passed over.
+        make_writable(&index);
+        std::fs::write(&index, &bytes[..bytes.len() - 3]).expect("truncate");
+        assert_eq!(locate(&pack_dir, offsets[0].0), None);
+    }
+
+    #[test]
+    fn entry_headers_give_the_type_and_size_git_gives() {
+        let (dir, offsets) = packed_repository();
+        let pack_dir = dir.path().join(".git/objects/pack");
+        let names = ["?", "commit", "tree", "blob", "tag"];
+        let mut whole = 0;
+        for (id, offset) in &offsets {
+            let (pack, _) = locate(&pack_dir, *id).expect("located");
+            let mut reader = BufReader::new(std::fs::File::open(pack).expect("open"));
+            reader.seek(SeekFrom::Start(*offset)).expect("seek");
+            let (code, size) = entry_type_and_size(&mut reader).expect("a header");
+            if code == OFS_DELTA || code == REF_DELTA {
+                continue;
+            }
+            whole += 1;
+            let kind = git(dir.path(), &["cat-file", "-t", &id.to_string()]);
+            let bytes = git(dir.path(), &["cat-file", "-s", &id.to_string()]);
+            assert_eq!(names[usize::from(code)], kind.trim(), "{id}");
+            assert_eq!(size.to_string(), bytes.trim(), "{id}");
+        }
+        assert!(whole >= 10, "{whole} whole objects");
+        // A size of more than 64 bits is refused.
+        let mut endless: &[u8] = &[0xb0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
+        assert_eq!(entry_type_and_size(&mut endless), None);
+        let mut small: &[u8] = &[0x3a];
+        assert_eq!(entry_type_and_size(&mut small), Some((BLOB, 10)));
     }
 
     #[test]
