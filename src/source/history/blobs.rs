@@ -3,8 +3,9 @@
 
 use super::packs::{self, PackedBlobs};
 use super::parallel::in_parallel;
+use super::stream;
 use super::{index_u32, History, HistoryOptions, ProgressSink, BLOB_BATCH};
-use crate::blob::scan_bytes;
+use crate::blob::{scan_bytes, scan_reader};
 use crate::cache::{BlobCache, Known};
 use crate::container::Skipped;
 use crate::finding::Finding;
@@ -41,8 +42,9 @@ pub(super) struct Scanned {
 /// What scanning one blob gave, or why it could not be read.
 pub(super) type BlobWork = std::result::Result<Scanned, String>;
 
-/// Reads blob `id` and scans it where libgit2 inflated it (a blob is one buffer already);
-/// a blob the cache knows to be clean is not read at all.
+/// Reads blob `id` and scans it: a large one as a stream ([`stream::open_large`]), any
+/// other where libgit2 inflated it (a blob is one buffer already); a blob the cache knows
+/// to be clean is not read at all.
 pub(super) fn scan_blob(
     repo: &Repository,
     id: Oid,
@@ -57,8 +59,11 @@ pub(super) fn scan_blob(
             ..Scanned::default()
         });
     }
-    let blob = repo.find_blob(id)?;
-    let scanned = scan_bytes(blob.content(), "", scanner, buffer);
+    let scanned = match stream::open_large(repo, id) {
+        Some(content) => scan_reader(content, "", scanner, buffer)
+            .map_err(|error| git2::Error::from_str(&error.to_string()))?,
+        None => scan_bytes(repo.find_blob(id)?.content(), "", scanner, buffer),
+    };
     if buffer.capacity() > crate::blob::CHUNK_SIZE * 2 {
         *buffer = Vec::new();
     }
