@@ -1,7 +1,8 @@
 //! `leakward git` on a blob larger than the streaming threshold: the same findings (path,
 //! line, column, rule) and statistics as `leakward scan` of the checked-out file, for the
 //! blob loose and packed, on one thread and two, and a peak memory well under the blob's
-//! size (it is read as a stream, in chunks, not whole).
+//! size (it is read as a stream, in chunks, not whole). The last run reads a pack index
+//! whose offsets are in its table of 64-bit ones.
 //!
 //! Keys are planted at the start, across the first two chunk cuts of the chunked scan, and
 //! at the very end. The peak is the process's `VmHWM`, polled while it runs.
@@ -105,7 +106,7 @@ fn run_measured(dir: &Path, args: &[&str]) -> (Value, u64) {
         .arg(&report)
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr.txt")).expect("stderr file"))
         .spawn()
         .expect("leakward runs");
     let status_file = format!("/proc/{}/status", child.id());
@@ -123,7 +124,8 @@ fn run_measured(dir: &Path, args: &[&str]) -> (Value, u64) {
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     };
-    assert_eq!(status.code(), Some(1), "findings exit with 1");
+    let stderr = std::fs::read_to_string(dir.join("stderr.txt")).unwrap_or_default();
+    assert_eq!(status.code(), Some(1), "findings exit with 1: {stderr}");
     assert!(peak_kib > 0, "the peak was read");
     let document = serde_json::from_slice(&std::fs::read(&report).expect("a report"))
         .expect("the report is JSON");
@@ -223,6 +225,23 @@ fn a_large_blob_is_scanned_as_a_stream_with_the_findings_of_the_file() {
         if storage == "packed" && threads == "2" {
             git(&repo, &["gc", "-q"]);
             assert!(!loose_blob.exists(), "gc packed the blob");
+        }
+        if storage == "packed" && threads == "1" {
+            // The pack indexed again with every offset but the first object's (12) in the
+            // index's table of 64-bit ones.
+            let pack_dir = repo.join(".git/objects/pack");
+            let index = std::fs::read_dir(&pack_dir)
+                .expect("pack dir")
+                .map(|entry| entry.expect("entry").path())
+                .find(|path| path.extension().is_some_and(|e| e == "idx"))
+                .expect("an index");
+            std::fs::remove_file(&index).expect("remove the index");
+            let mut index_pack = hermetic_git(&repo);
+            index_pack
+                .args(["index-pack", "--index-version=2,12", "-o"])
+                .arg(&index)
+                .arg(index.with_extension("pack"));
+            assert!(index_pack.status().expect("git index-pack").success());
         }
         let (history, peak) = run_measured(dir.path(), &["git", "--threads", threads, repo_arg]);
         let what = format!("{storage} blob, {threads} thread(s)");

@@ -32,7 +32,9 @@ const HEADER_LEN: usize = 8 + 256 * 4;
 
 /// The order in which to read `ids`: a permutation of their indexes, sorted by pack file
 /// and offset within it, with ids found in no pack index after the rest in their own order.
-pub fn read_order(git_dir: &Path, ids: &[Oid]) -> Vec<usize> {
+/// Each comes with the most bytes its pack entry can take, where that is known (up to the
+/// next id's entry, or the pack's end): see [`super::stream::may_be_large`].
+pub fn read_order(git_dir: &Path, ids: &[Oid]) -> Vec<(usize, Option<u64>)> {
     let indexes = pack_indexes(git_dir);
     let mut keyed: Vec<((usize, u64), usize)> = ids
         .iter()
@@ -47,7 +49,25 @@ pub fn read_order(git_dir: &Path, ids: &[Oid]) -> Vec<usize> {
         })
         .collect();
     keyed.sort_unstable();
-    keyed.into_iter().map(|(_, position)| position).collect()
+    let pack_ends: Vec<Option<u64>> = indexes
+        .iter()
+        .map(|index| {
+            let len = std::fs::metadata(&index.pack).ok()?.len();
+            len.checked_sub(ID_LEN as u64)
+        })
+        .collect();
+    let mut order = Vec::with_capacity(keyed.len());
+    for (at, &((pack, offset), position)) in keyed.iter().enumerate() {
+        let next = match keyed.get(at + 1) {
+            Some(&((next_pack, next_offset), _)) if next_pack == pack => Some(next_offset),
+            _ => pack_ends.get(pack).copied().flatten(),
+        };
+        let stored = (pack != usize::MAX)
+            .then(|| next?.checked_sub(offset))
+            .flatten();
+        order.push((position, stored));
+    }
+    order
 }
 
 /// The readable version-2 pack indexes of `git_dir`, newest pack first (the order libgit2
@@ -221,6 +241,8 @@ pub struct PackedBlobs {
     packs: Vec<PackIndex>,
     /// Per pack, per index position: the place of that blob in `ids`, or `u32::MAX`.
     places: Vec<Vec<u32>>,
+    /// The places whose pack entry may inflate to a large blob, in order.
+    maybe_large: Vec<u32>,
 }
 
 impl PackedBlobs {
@@ -232,11 +254,15 @@ impl PackedBlobs {
         let packs = pack_indexes(git_dir);
         let mut ids = Vec::new();
         let mut places = Vec::with_capacity(packs.len());
+        let mut maybe_large = Vec::new();
         for (number, index) in packs.iter().enumerate() {
             let mut pack_places = vec![u32::MAX; index.count];
             let order = by_offset(index);
             let types = object_types(index, &order).unwrap_or_default();
-            for &(position, _) in &order {
+            let pack_end = std::fs::metadata(&index.pack)
+                .ok()
+                .and_then(|metadata| metadata.len().checked_sub(ID_LEN as u64));
+            for (at, &(position, offset)) in order.iter().enumerate() {
                 if types.get(position) != Some(&BLOB) {
                     continue;
                 }
@@ -255,10 +281,27 @@ impl PackedBlobs {
                 };
                 pack_places[position] = place;
                 ids.push(id);
+                // The entry ends where the next one starts, or at the pack's checksum.
+                let next = order.get(at + 1).map(|&(_, next)| next).or(pack_end);
+                let stored = next.and_then(|next| next.checked_sub(offset));
+                if stored.map_or(true, super::stream::may_be_large) {
+                    maybe_large.push(place);
+                }
             }
             places.push(pack_places);
         }
-        PackedBlobs { ids, packs, places }
+        PackedBlobs {
+            ids,
+            packs,
+            places,
+            maybe_large,
+        }
+    }
+
+    /// Whether the blob at `place` may be large enough to read as a stream: its pack entry
+    /// is large enough to inflate past [`super::stream::STREAM_ABOVE`].
+    pub fn may_be_large(&self, place: usize) -> bool {
+        u32::try_from(place).is_ok_and(|place| self.maybe_large.binary_search(&place).is_ok())
     }
 
     /// The place in [`PackedBlobs::ids`] of blob `id`, if it is one of them.
@@ -716,7 +759,8 @@ mod tests {
             assert!(pack.extension().is_some_and(|e| e == "pack"));
         }
         assert_eq!(locate(&pack_dir, Oid::zero()), None);
-        // The same pack indexed with every offset above 0 in the table of 8-byte ones.
+        // The same pack indexed with every offset past the first object's (12) in the table
+        // of 8-byte ones (libgit2 refuses an index with more large offsets than that).
         let index = std::fs::read_dir(&pack_dir)
             .expect("pack dir")
             .map(|entry| entry.expect("entry").path())
@@ -726,7 +770,7 @@ mod tests {
         std::fs::remove_file(&index).expect("remove the index");
         let pack = index.with_extension("pack");
         let rebuilt = Command::new("git")
-            .args(["index-pack", "--index-version=2,0", "-o"])
+            .args(["index-pack", "--index-version=2,12", "-o"])
             .arg(&index)
             .arg(&pack)
             .output()
@@ -735,7 +779,11 @@ mod tests {
         let bytes = std::fs::read(&index).expect("read the index");
         let whole = PackIndex::parse(bytes.clone()).expect("the index parses");
         let large = bytes.len() - (HEADER_LEN + offsets.len() * (ID_LEN + 8) + 2 * ID_LEN);
-        assert_eq!(large / 8, offsets.len(), "every offset is a large one");
+        assert_eq!(
+            large / 8,
+            offsets.len() - 1,
+            "every offset but 12 is a large one"
+        );
         for (id, offset) in &offsets {
             assert_eq!(locate(&pack_dir, *id).map(|(_, at)| at), Some(*offset));
             assert_eq!(whole.offset_of(id), Some(*offset));
@@ -786,10 +834,21 @@ mod tests {
         ids.insert(3, unknown_a);
         ids.insert(7, unknown_b);
         let order = read_order(&git_dir, &ids);
-        let ordered: Vec<Oid> = order.iter().map(|&position| ids[position]).collect();
+        let ordered: Vec<Oid> = order.iter().map(|&(position, _)| ids[position]).collect();
         let mut expected: Vec<Oid> = offsets.iter().rev().map(|(id, _)| *id).collect();
         expected.extend([unknown_a, unknown_b]);
         assert_eq!(ordered, expected);
+        // Each packed id's entry is bounded by the next one's start, the last by the pack's
+        // checksum; the unknown ones are not bounded.
+        let pack = pack_indexes(&git_dir)[0].pack.clone();
+        let pack_end = std::fs::metadata(pack).expect("pack").len() - ID_LEN as u64;
+        let mut starts: Vec<u64> = offsets.iter().map(|(_, offset)| *offset).collect();
+        starts.sort_unstable();
+        starts.push(pack_end);
+        let stored: Vec<Option<u64>> = order.iter().map(|&(_, stored)| stored).collect();
+        let mut bounds: Vec<Option<u64>> = starts.windows(2).map(|w| Some(w[1] - w[0])).collect();
+        bounds.extend([None, None]);
+        assert_eq!(stored, bounds);
     }
 
     #[test]
@@ -808,7 +867,9 @@ mod tests {
         }
         assert!(pack_indexes(&git_dir).is_empty());
         let order = read_order(&git_dir, &ids);
-        assert_eq!(order, (0..ids.len()).collect::<Vec<_>>());
+        let positions: Vec<usize> = order.iter().map(|&(position, _)| position).collect();
+        assert_eq!(positions, (0..ids.len()).collect::<Vec<_>>());
+        assert!(order.iter().all(|&(_, stored)| stored.is_none()));
         // No pack directory at all: the same.
         assert_eq!(read_order(Path::new("/nonexistent"), &ids), order);
     }
@@ -852,7 +913,7 @@ mod tests {
             let blobs = PackedBlobs::read(&git_dir);
             assert!(blobs.ids.len() <= offsets.len(), "round {round}");
             let order = read_order(&git_dir, &ids);
-            let mut sorted = order.clone();
+            let mut sorted: Vec<usize> = order.iter().map(|&(position, _)| position).collect();
             sorted.sort_unstable();
             assert_eq!(sorted, (0..ids.len()).collect::<Vec<_>>(), "round {round}");
             std::fs::write(&files[which], &originals[which]).expect("restore");

@@ -30,6 +30,17 @@ use std::path::Path;
 /// that [`crate::blob::scan_bytes`] would scan in one or two reads stays in memory.
 pub(super) const STREAM_ABOVE: u64 = 2 * crate::blob::CHUNK_SIZE as u64;
 
+/// Most bytes that one byte of a zlib stream inflates to (deflate's limit is 1032: a
+/// 258-byte match in two bits).
+const MAX_INFLATION: u64 = 1032;
+
+/// Whether an object stored in `stored` bytes (its pack entry, header included) may be a
+/// blob above [`STREAM_ABOVE`] stored whole. When it may not, it is small, or a delta —
+/// read whole either way — and its header need not be read.
+pub(super) fn may_be_large(stored: u64) -> bool {
+    stored.saturating_mul(MAX_INFLATION) > STREAM_ABOVE
+}
+
 /// Bytes buffered from the object file between inflations.
 const READ_BUFFER: usize = 64 * 1024;
 
