@@ -2,7 +2,8 @@
 //! line, column, rule) and statistics as `leakward scan` of the checked-out file, for the
 //! blob loose and packed, on one thread and two, and a peak memory well under the blob's
 //! size (it is read as a stream, in chunks, not whole). The last run reads a pack index
-//! whose offsets are in its table of 64-bit ones.
+//! whose offsets are in its table of 64-bit ones; then the pack is damaged in the middle
+//! of the blob, which must be an error naming it.
 //!
 //! Keys are planted at the start, across the first two chunk cuts of the chunked scan, and
 //! at the very end. The peak is the process's `VmHWM`, polled while it runs.
@@ -11,7 +12,7 @@
 
 mod common;
 
-use common::{hermetic_git, position_of, FakeKeys, Rng};
+use common::{hermetic_git, leakward, position_of, FakeKeys, Rng};
 use leakward::blob::CHUNK_SIZE;
 use serde_json::Value;
 use std::path::Path;
@@ -267,4 +268,27 @@ fn a_large_blob_is_scanned_as_a_stream_with_the_findings_of_the_file() {
             BLOB_BYTES >> 20
         );
     }
+
+    // Damage in the middle of the blob's compressed bytes: an error that names the blob,
+    // as when libgit2 reads a damaged object, not a scan of the part before it.
+    let pack = std::fs::read_dir(repo.join(".git/objects/pack"))
+        .expect("pack dir")
+        .map(|entry| entry.expect("entry").path())
+        .find(|path| path.extension().is_some_and(|e| e == "pack"))
+        .expect("a pack");
+    let mut packed = std::fs::read(&pack).expect("read the pack");
+    let middle = packed.len() / 2;
+    packed[middle..middle + 64].fill(0x55);
+    std::fs::remove_file(&pack).expect("remove the read-only pack");
+    std::fs::write(&pack, packed).expect("write the damaged pack");
+    let output = leakward()
+        .args(["git", "--no-config", "--threads", "1", repo_arg])
+        .output()
+        .expect("leakward runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot read blob {blob} (big.log in commit ")),
+        "{stderr}"
+    );
 }
