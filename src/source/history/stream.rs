@@ -2,8 +2,9 @@
 //! blob.
 //!
 //! libgit2 hands out an object only whole, inflated in memory: a 1 GB blob would cost
-//! 1 GB. A blob above [`STREAM_ABOVE`] (its size comes from the object's header, which
-//! is cheap) is read here instead, as a stream of inflated bytes that
+//! 1 GB. A blob above [`STREAM_ABOVE`] (its size comes from the object's header, asked
+//! only of loose objects and of pack entries long enough to inflate that far, see
+//! [`may_be_large`]) is read here instead, as a stream of inflated bytes that
 //! [`crate::blob::scan_reader`] scans in bounded chunks, as it does a work-tree file:
 //!
 //! - a loose object (`objects/ab/cdef…`) is one zlib stream of `blob <size>\0` and the
