@@ -1,6 +1,7 @@
 //! Properties that must hold for every input, checked on random ones (proptest): redaction
-//! never gives a secret away, a finding's line and column point at its secret, and a
-//! fingerprint depends on the rule and the secret only.
+//! never gives a secret away, a finding's line and column point at its secret, a
+//! fingerprint depends on the rule and the secret only, and a key written encoded
+//! (percent-encoding, base64, JSON escapes, HTML references) is found as the same secret.
 //!
 //! `cargo test` runs a few hundred cases of each; `cargo test -- --ignored` runs the same
 //! properties on many more (the long run).
@@ -125,6 +126,131 @@ fn check_fingerprint(before_a: String, before_b: String, seed: u64) -> Result<()
     Ok(())
 }
 
+/// How a key is written in [`check_decoding`].
+#[derive(Debug, Clone, Copy)]
+enum Written {
+    /// Percent-encoded characters in a URL's query.
+    Percent,
+    /// `NAME=<key>`, base64, as a value of a Kubernetes Secret's `data:`.
+    Base64,
+    /// `\u00XX` escapes in a JSON string.
+    JsonEscape,
+    /// `&#NN;` and `&#xHH;` references in an HTML attribute.
+    Html,
+}
+
+/// Standard base64 with padding (the test does not trust the code under test to encode).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |v, &b| v << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+        out.push_str(&"=".repeat(3 - chunk.len()));
+    }
+    out
+}
+
+/// `key` with the characters that `chosen` picks (bit `i % 64` for character `i`; the `_`
+/// of `ghp_` always, so the key is never there as written) each replaced by `escape`.
+fn escape_some(key: &str, chosen: u64, escape: impl Fn(u8, bool) -> String) -> String {
+    key.bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            if b == b'_' || chosen >> (i % 64) & 1 == 1 {
+                escape(b, chosen >> ((i + 7) % 64) & 1 == 1)
+            } else {
+                char::from(b).to_string()
+            }
+        })
+        .collect()
+}
+
+/// A GitHub classic token written `how` (a random part of it encoded, in a random name
+/// for base64) is found as the same secret with the same fingerprint as the token written
+/// plainly, and the finding says it was decoded, in that one step.
+fn check_decoding(
+    how: Written,
+    seed: u64,
+    chosen: u64,
+    name_len: usize,
+) -> Result<(), TestCaseError> {
+    let key = common::FakeKeys::new(seed).github_classic;
+    let scanner = Scanner::new(rules());
+    let plain = scan_bytes(
+        format!("GITHUB_TOKEN={key}\n").as_bytes(),
+        "plain.env",
+        &scanner,
+        &mut Vec::new(),
+    );
+    prop_assert_eq!(plain.findings.len(), 1, "{:?}", plain.findings);
+    let expected = &plain.findings[0];
+    prop_assert_eq!(&expected.rule.id, "github-classic-pat");
+    let text = match how {
+        Written::Percent => format!(
+            "GET /oauth/callback?next=%2Fhome&access_token={}&v=2 HTTP/1.1\n",
+            escape_some(&key, chosen, |b, upper| if upper {
+                format!("%{b:02X}")
+            } else {
+                format!("%{b:02x}")
+            })
+        ),
+        Written::Base64 => {
+            let name: String = "GH_DEPLOY_CREDENTIAL"
+                .chars()
+                .take(name_len.max(1))
+                .collect();
+            format!(
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\ntype: Opaque\ndata:\n  \
+                 LOG_LEVEL: aW5mbw==\n  GITHUB: {}\n",
+                base64(format!("{name}={key}").as_bytes())
+            )
+        }
+        Written::JsonEscape => format!(
+            "{{\"ci\": {{\"token\": \"{}\"}}}}\n",
+            escape_some(&key, chosen, |b, upper| if upper {
+                format!("\\u{:04X}", b)
+            } else {
+                format!("\\u{:04x}", b)
+            })
+        ),
+        Written::Html => format!(
+            "<form><input type=\"hidden\" name=\"token\" value=\"{}\"></form>\n",
+            escape_some(&key, chosen, |b, hex| if hex {
+                format!("&#x{b:x};")
+            } else {
+                format!("&#{b};")
+            })
+        ),
+    };
+    let scanned = scan_bytes(text.as_bytes(), "encoded.txt", &scanner, &mut Vec::new());
+    let same: Vec<_> = scanned
+        .findings
+        .iter()
+        .filter(|f| f.fingerprint == expected.fingerprint)
+        .collect();
+    prop_assert_eq!(
+        same.len(),
+        1,
+        "{:?} in {}: {:?}",
+        how,
+        text,
+        scanned.findings
+    );
+    prop_assert_eq!(&same[0].rule.id, "github-classic-pat");
+    prop_assert_eq!(same[0].secret.expose(), key.as_bytes());
+    let step = match how {
+        Written::Percent => "percent",
+        Written::Base64 => "base64",
+        Written::JsonEscape => "escape",
+        Written::Html => "html",
+    };
+    prop_assert_eq!(&same[0].decoded, &vec![step], "{:?}", same[0]);
+    Ok(())
+}
+
 /// Filler that holds no key: words, multibyte characters, punctuation, tabs.
 fn filler_line() -> impl Strategy<Value = String> {
     proptest::string::string_regex("[a-z é漢😀.,:;=\t-]{0,60}").unwrap()
@@ -153,10 +279,22 @@ fn run_all(cases: u32) {
             |(filler, line, before, seed)| check_position(filler, line, before, seed),
         )
         .unwrap();
-    TestRunner::new(config)
+    TestRunner::new(config.clone())
         .run(
             &(filler_line(), filler_line(), any::<u64>()),
             |(a, b, seed)| check_fingerprint(a, b, seed),
+        )
+        .unwrap();
+    let written = prop_oneof![
+        Just(Written::Percent),
+        Just(Written::Base64),
+        Just(Written::JsonEscape),
+        Just(Written::Html),
+    ];
+    TestRunner::new(config)
+        .run(
+            &(written, any::<u64>(), any::<u64>(), 1usize..21),
+            |(how, seed, chosen, name_len)| check_decoding(how, seed, chosen, name_len),
         )
         .unwrap();
 }

@@ -3,8 +3,9 @@
 
 use super::packs::{self, PackedBlobs};
 use super::parallel::in_parallel;
+use super::stream;
 use super::{index_u32, History, HistoryOptions, ProgressSink, BLOB_BATCH};
-use crate::blob::scan_bytes;
+use crate::blob::{scan_bytes, scan_reader};
 use crate::cache::{BlobCache, Known};
 use crate::container::Skipped;
 use crate::finding::Finding;
@@ -41,14 +42,16 @@ pub(super) struct Scanned {
 /// What scanning one blob gave, or why it could not be read.
 pub(super) type BlobWork = std::result::Result<Scanned, String>;
 
-/// Reads blob `id` and scans it where libgit2 inflated it (a blob is one buffer already);
-/// a blob the cache knows to be clean is not read at all.
+/// Reads blob `id` and scans it: a large one as a stream ([`stream::open_large`], asked
+/// only when `may_be_large`), any other where libgit2 inflated it (a blob is one buffer
+/// already); a blob the cache knows to be clean is not read at all.
 pub(super) fn scan_blob(
     repo: &Repository,
     id: Oid,
     scanner: &Scanner<'_>,
     buffer: &mut Vec<u8>,
     cache: Option<&BlobCache>,
+    may_be_large: bool,
 ) -> std::result::Result<Scanned, git2::Error> {
     if let Some(clean) = cache.and_then(|cache| cache.clean(id.as_bytes())) {
         return Ok(Scanned {
@@ -57,8 +60,12 @@ pub(super) fn scan_blob(
             ..Scanned::default()
         });
     }
-    let blob = repo.find_blob(id)?;
-    let scanned = scan_bytes(blob.content(), "", scanner, buffer);
+    let stream = may_be_large.then(|| stream::open_large(repo, id)).flatten();
+    let scanned = match stream {
+        Some(content) => scan_reader(content, "", scanner, buffer)
+            .map_err(|error| git2::Error::from_str(&error.to_string()))?,
+        None => scan_bytes(repo.find_blob(id)?.content(), "", scanner, buffer),
+    };
     if buffer.capacity() > crate::blob::CHUNK_SIZE * 2 {
         *buffer = Vec::new();
     }
@@ -124,6 +131,7 @@ pub(super) fn scan_packed(
                 scanner,
                 buffer,
                 options.cache.as_deref(),
+                packed.may_be_large(place),
             ))
         },
         |place, work| {
@@ -217,9 +225,13 @@ pub(super) fn scan_blobs(
     let (mut done, mut read) = (0u64, 0u64);
     // Read in pack order: most delta bases are then still in libgit2's cache.
     let ids: Vec<Oid> = indexes.iter().map(|&index| history.blobs[index]).collect();
-    let order: Vec<usize> = packs::read_order(git_dir, &ids)
+    // Each with whether it may be large enough to stream: unknown (loose) means it may.
+    let order: Vec<(usize, bool)> = packs::read_order(git_dir, &ids)
         .into_iter()
-        .map(|position| indexes[position])
+        .map(|(position, stored)| {
+            let may_be_large = stored.map_or(true, stream::may_be_large);
+            (indexes[position], may_be_large)
+        })
         .collect();
     in_parallel(
         git_dir,
@@ -228,9 +240,10 @@ pub(super) fn scan_blobs(
         options.worker_threads(),
         |_| Vec::new(),
         |repo, buffer: &mut Vec<u8>, position| -> BlobWork {
-            let index = order[position];
+            let (index, may_be_large) = order[position];
             let id = history.blobs[index];
-            scan_blob(repo, id, scanner, buffer, options.cache.as_deref()).map_err(|e| {
+            let cache = options.cache.as_deref();
+            scan_blob(repo, id, scanner, buffer, cache, may_be_large).map_err(|e| {
                 format!(
                     "cannot read blob {id}{}: {}",
                     first_seen(history, index),
@@ -239,7 +252,7 @@ pub(super) fn scan_blobs(
             })
         },
         |position, work| {
-            let index = order[position];
+            let (index, _) = order[position];
             match work {
                 Ok(scanned) => {
                     read += scanned.bytes;

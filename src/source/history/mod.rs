@@ -34,6 +34,7 @@ mod blobs;
 mod introductions;
 mod packs;
 mod parallel;
+mod stream;
 mod walk;
 
 use super::SourceOutput;

@@ -19,7 +19,7 @@
 //! delta takes the type of its base, found by offset (`OFS_DELTA`) or by id (`REF_DELTA`).
 
 use git2::Oid;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Index files larger than this are not read (their blobs keep their order): about
@@ -32,7 +32,9 @@ const HEADER_LEN: usize = 8 + 256 * 4;
 
 /// The order in which to read `ids`: a permutation of their indexes, sorted by pack file
 /// and offset within it, with ids found in no pack index after the rest in their own order.
-pub fn read_order(git_dir: &Path, ids: &[Oid]) -> Vec<usize> {
+/// Each comes with the most bytes its pack entry can take, where that is known (up to the
+/// next id's entry, or the pack's end): see [`super::stream::may_be_large`].
+pub fn read_order(git_dir: &Path, ids: &[Oid]) -> Vec<(usize, Option<u64>)> {
     let indexes = pack_indexes(git_dir);
     let mut keyed: Vec<((usize, u64), usize)> = ids
         .iter()
@@ -47,7 +49,25 @@ pub fn read_order(git_dir: &Path, ids: &[Oid]) -> Vec<usize> {
         })
         .collect();
     keyed.sort_unstable();
-    keyed.into_iter().map(|(_, position)| position).collect()
+    let pack_ends: Vec<Option<u64>> = indexes
+        .iter()
+        .map(|index| {
+            let len = std::fs::metadata(&index.pack).ok()?.len();
+            len.checked_sub(ID_LEN as u64)
+        })
+        .collect();
+    let mut order = Vec::with_capacity(keyed.len());
+    for (at, &((pack, offset), position)) in keyed.iter().enumerate() {
+        let next = match keyed.get(at + 1) {
+            Some(&((next_pack, next_offset), _)) if next_pack == pack => Some(next_offset),
+            _ => pack_ends.get(pack).copied().flatten(),
+        };
+        let stored = (pack != usize::MAX)
+            .then(|| next?.checked_sub(offset))
+            .flatten();
+        order.push((position, stored));
+    }
+    order
 }
 
 /// The readable version-2 pack indexes of `git_dir`, newest pack first (the order libgit2
@@ -205,7 +225,8 @@ impl PackIndex {
 
 /// The type codes of a pack entry's header.
 const COMMIT: u8 = 1;
-const BLOB: u8 = 3;
+/// The type code of a blob.
+pub const BLOB: u8 = 3;
 const TAG: u8 = 4;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
@@ -220,6 +241,8 @@ pub struct PackedBlobs {
     packs: Vec<PackIndex>,
     /// Per pack, per index position: the place of that blob in `ids`, or `u32::MAX`.
     places: Vec<Vec<u32>>,
+    /// The places whose pack entry may inflate to a large blob, in order.
+    maybe_large: Vec<u32>,
 }
 
 impl PackedBlobs {
@@ -231,11 +254,15 @@ impl PackedBlobs {
         let packs = pack_indexes(git_dir);
         let mut ids = Vec::new();
         let mut places = Vec::with_capacity(packs.len());
+        let mut maybe_large = Vec::new();
         for (number, index) in packs.iter().enumerate() {
             let mut pack_places = vec![u32::MAX; index.count];
             let order = by_offset(index);
             let types = object_types(index, &order).unwrap_or_default();
-            for &(position, _) in &order {
+            let pack_end = std::fs::metadata(&index.pack)
+                .ok()
+                .and_then(|metadata| metadata.len().checked_sub(ID_LEN as u64));
+            for (at, &(position, offset)) in order.iter().enumerate() {
                 if types.get(position) != Some(&BLOB) {
                     continue;
                 }
@@ -254,10 +281,27 @@ impl PackedBlobs {
                 };
                 pack_places[position] = place;
                 ids.push(id);
+                // The entry ends where the next one starts, or at the pack's checksum.
+                let next = order.get(at + 1).map(|&(_, next)| next).or(pack_end);
+                let stored = next.and_then(|next| next.checked_sub(offset));
+                if stored.map_or(true, super::stream::may_be_large) {
+                    maybe_large.push(place);
+                }
             }
             places.push(pack_places);
         }
-        PackedBlobs { ids, packs, places }
+        PackedBlobs {
+            ids,
+            packs,
+            places,
+            maybe_large,
+        }
+    }
+
+    /// Whether the blob at `place` may be large enough to read as a stream: its pack entry
+    /// is large enough to inflate past [`super::stream::STREAM_ABOVE`].
+    pub fn may_be_large(&self, place: usize) -> bool {
+        u32::try_from(place).is_ok_and(|place| self.maybe_large.binary_search(&place).is_ok())
     }
 
     /// The place in [`PackedBlobs::ids`] of blob `id`, if it is one of them.
@@ -389,6 +433,109 @@ fn entry_header(reader: &mut impl BufRead) -> Option<(u8, Option<Base>, u64)> {
         _ => None,
     };
     Some((code, base, read))
+}
+
+/// The pack file holding object `id` and the offset of its entry, found through the
+/// version-2 indexes of `pack_dir` (newest first, as libgit2 searches them) while reading
+/// only the parts of each index that the lookup needs: the fan-out table, the ids probed by
+/// the binary search, and the offset (a large one from the 64-bit table). Memory stays
+/// bounded however large the index; a damaged or foreign index is passed over.
+pub fn locate(pack_dir: &Path, id: Oid) -> Option<(PathBuf, u64)> {
+    let mut indexes: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(pack_dir)
+        .ok()?
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            if path.extension()? != "idx" {
+                return None;
+            }
+            Some((std::fs::metadata(&path).ok()?.modified().ok()?, path))
+        })
+        .collect();
+    indexes.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    indexes.into_iter().find_map(|(_, path)| {
+        let offset = offset_in_index_file(&path, &id)?;
+        Some((path.with_extension("pack"), offset))
+    })
+}
+
+/// [`PackIndex::offset_of`] on the index file at `path`, read in small pieces.
+fn offset_in_index_file(path: &Path, id: &Oid) -> Option<u64> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut header = vec![0u8; HEADER_LEN];
+    file.read_exact(&mut header).ok()?;
+    if header[..8] != [0xff, b't', b'O', b'c', 0, 0, 0, 2] {
+        return None;
+    }
+    let count = u64::from(read_u32(&header, 8 + 255 * 4)?);
+    let id_len = ID_LEN as u64;
+    let large_offsets_at = HEADER_LEN as u64 + count * (id_len + 4 + 4);
+    let min_len = large_offsets_at + 2 * id_len;
+    // As `PackIndex::parse`: whole, with a whole number of 8-byte offsets.
+    if len < min_len || (len - min_len) % 8 != 0 {
+        return None;
+    }
+    let mut read_at = |at: u64, out: &mut [u8]| -> Option<()> {
+        file.seek(SeekFrom::Start(at)).ok()?;
+        file.read_exact(out).ok()
+    };
+    let id = id.as_bytes();
+    let first = usize::from(id[0]);
+    let start = match first {
+        0 => 0,
+        _ => u64::from(read_u32(&header, 8 + (first - 1) * 4)?),
+    };
+    let end = u64::from(read_u32(&header, 8 + first * 4)?).min(count);
+    let (mut low, mut high) = (start, end);
+    let mut probe = [0u8; ID_LEN];
+    let position = loop {
+        if low >= high {
+            return None;
+        }
+        let middle = low + (high - low) / 2;
+        read_at(HEADER_LEN as u64 + middle * id_len, &mut probe)?;
+        match probe[..].cmp(id) {
+            std::cmp::Ordering::Less => low = middle + 1,
+            std::cmp::Ordering::Greater => high = middle,
+            std::cmp::Ordering::Equal => break middle,
+        }
+    };
+    let offsets_at = HEADER_LEN as u64 + count * (id_len + 4);
+    let mut small = [0u8; 4];
+    read_at(offsets_at + position * 4, &mut small)?;
+    let small = u32::from_be_bytes(small);
+    if small & 0x8000_0000 == 0 {
+        return Some(u64::from(small));
+    }
+    let mut large = [0u8; 8];
+    let large_at = large_offsets_at + u64::from(small & 0x7fff_ffff) * 8;
+    if large_at + 8 > len - 2 * id_len {
+        return None;
+    }
+    read_at(large_at, &mut large)?;
+    Some(u64::from_be_bytes(large))
+}
+
+/// Reads the entry header at the reader's position: the object's type code and its size
+/// (for a delta, the size of the delta data, not of the object it makes). The reader is
+/// left at the entry's data for a whole object, at the delta's base for a delta.
+pub fn entry_type_and_size(reader: &mut impl BufRead) -> Option<(u8, u64)> {
+    let mut byte = [0u8; 1];
+    reader.read_exact(&mut byte).ok()?;
+    let code = (byte[0] >> 4) & 0b111;
+    let mut size = u64::from(byte[0] & 0x0f);
+    let mut shift = 4u32;
+    while byte[0] & 0x80 != 0 {
+        reader.read_exact(&mut byte).ok()?;
+        let bits = u64::from(byte[0] & 0x7f);
+        // More than 64 bits: no real object, a damaged header.
+        if shift >= 64 || bits.leading_zeros() < shift {
+            return None;
+        }
+        size |= bits << shift;
+        shift += 7;
+    }
+    Some((code, size))
 }
 
 /// The big-endian `u32` at `at`, if the bytes are there.
@@ -603,6 +750,79 @@ mod tests {
     }
 
     #[test]
+    fn locate_reads_32_and_64_bit_offsets_from_the_index_file() {
+        let (dir, offsets) = packed_repository();
+        let pack_dir = dir.path().join(".git/objects/pack");
+        for (id, offset) in &offsets {
+            let (pack, found) = locate(&pack_dir, *id).expect("located");
+            assert_eq!(found, *offset, "{id}");
+            assert!(pack.extension().is_some_and(|e| e == "pack"));
+        }
+        assert_eq!(locate(&pack_dir, Oid::zero()), None);
+        // The same pack indexed with every offset past the first object's (12) in the table
+        // of 8-byte ones (libgit2 refuses an index with more large offsets than that).
+        let index = std::fs::read_dir(&pack_dir)
+            .expect("pack dir")
+            .map(|entry| entry.expect("entry").path())
+            .find(|path| path.extension().is_some_and(|e| e == "idx"))
+            .expect("an index");
+        make_writable(&index);
+        std::fs::remove_file(&index).expect("remove the index");
+        let pack = index.with_extension("pack");
+        let rebuilt = Command::new("git")
+            .args(["index-pack", "--index-version=2,12", "-o"])
+            .arg(&index)
+            .arg(&pack)
+            .output()
+            .expect("git index-pack runs");
+        assert!(rebuilt.status.success(), "{rebuilt:?}");
+        let bytes = std::fs::read(&index).expect("read the index");
+        let whole = PackIndex::parse(bytes.clone()).expect("the index parses");
+        let large = bytes.len() - (HEADER_LEN + offsets.len() * (ID_LEN + 8) + 2 * ID_LEN);
+        assert_eq!(
+            large / 8,
+            offsets.len() - 1,
+            "every offset but 12 is a large one"
+        );
+        for (id, offset) in &offsets {
+            assert_eq!(locate(&pack_dir, *id).map(|(_, at)| at), Some(*offset));
+            assert_eq!(whole.offset_of(id), Some(*offset));
+        }
+        // A truncated index is passed over.
+        make_writable(&index);
+        std::fs::write(&index, &bytes[..bytes.len() - 3]).expect("truncate");
+        assert_eq!(locate(&pack_dir, offsets[0].0), None);
+    }
+
+    #[test]
+    fn entry_headers_give_the_type_and_size_git_gives() {
+        let (dir, offsets) = packed_repository();
+        let pack_dir = dir.path().join(".git/objects/pack");
+        let names = ["?", "commit", "tree", "blob", "tag"];
+        let mut whole = 0;
+        for (id, offset) in &offsets {
+            let (pack, _) = locate(&pack_dir, *id).expect("located");
+            let mut reader = BufReader::new(std::fs::File::open(pack).expect("open"));
+            reader.seek(SeekFrom::Start(*offset)).expect("seek");
+            let (code, size) = entry_type_and_size(&mut reader).expect("a header");
+            if code == OFS_DELTA || code == REF_DELTA {
+                continue;
+            }
+            whole += 1;
+            let kind = git(dir.path(), &["cat-file", "-t", &id.to_string()]);
+            let bytes = git(dir.path(), &["cat-file", "-s", &id.to_string()]);
+            assert_eq!(names[usize::from(code)], kind.trim(), "{id}");
+            assert_eq!(size.to_string(), bytes.trim(), "{id}");
+        }
+        assert!(whole >= 10, "{whole} whole objects");
+        // A size of more than 64 bits is refused.
+        let mut endless: &[u8] = &[0xb0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
+        assert_eq!(entry_type_and_size(&mut endless), None);
+        let mut small: &[u8] = &[0x3a];
+        assert_eq!(entry_type_and_size(&mut small), Some((BLOB, 10)));
+    }
+
+    #[test]
     fn ids_are_ordered_by_offset_and_unknown_ones_keep_their_order_last() {
         let (dir, mut offsets) = packed_repository();
         let git_dir = dir.path().join(".git");
@@ -614,10 +834,21 @@ mod tests {
         ids.insert(3, unknown_a);
         ids.insert(7, unknown_b);
         let order = read_order(&git_dir, &ids);
-        let ordered: Vec<Oid> = order.iter().map(|&position| ids[position]).collect();
+        let ordered: Vec<Oid> = order.iter().map(|&(position, _)| ids[position]).collect();
         let mut expected: Vec<Oid> = offsets.iter().rev().map(|(id, _)| *id).collect();
         expected.extend([unknown_a, unknown_b]);
         assert_eq!(ordered, expected);
+        // Each packed id's entry is bounded by the next one's start, the last by the pack's
+        // checksum; the unknown ones are not bounded.
+        let pack = pack_indexes(&git_dir)[0].pack.clone();
+        let pack_end = std::fs::metadata(pack).expect("pack").len() - ID_LEN as u64;
+        let mut starts: Vec<u64> = offsets.iter().map(|(_, offset)| *offset).collect();
+        starts.sort_unstable();
+        starts.push(pack_end);
+        let stored: Vec<Option<u64>> = order.iter().map(|&(_, stored)| stored).collect();
+        let mut bounds: Vec<Option<u64>> = starts.windows(2).map(|w| Some(w[1] - w[0])).collect();
+        bounds.extend([None, None]);
+        assert_eq!(stored, bounds);
     }
 
     #[test]
@@ -636,7 +867,9 @@ mod tests {
         }
         assert!(pack_indexes(&git_dir).is_empty());
         let order = read_order(&git_dir, &ids);
-        assert_eq!(order, (0..ids.len()).collect::<Vec<_>>());
+        let positions: Vec<usize> = order.iter().map(|&(position, _)| position).collect();
+        assert_eq!(positions, (0..ids.len()).collect::<Vec<_>>());
+        assert!(order.iter().all(|&(_, stored)| stored.is_none()));
         // No pack directory at all: the same.
         assert_eq!(read_order(Path::new("/nonexistent"), &ids), order);
     }
@@ -680,7 +913,7 @@ mod tests {
             let blobs = PackedBlobs::read(&git_dir);
             assert!(blobs.ids.len() <= offsets.len(), "round {round}");
             let order = read_order(&git_dir, &ids);
-            let mut sorted = order.clone();
+            let mut sorted: Vec<usize> = order.iter().map(|&(position, _)| position).collect();
             sorted.sort_unstable();
             assert_eq!(sorted, (0..ids.len()).collect::<Vec<_>>(), "round {round}");
             std::fs::write(&files[which], &originals[which]).expect("restore");
