@@ -441,6 +441,14 @@ fn the_packaged_crate_holds_the_rules_and_builds_offline_from_its_own_contents()
     assert!(status.success());
     let source = unpacked.path().join(format!("leakward-{version}"));
     let (mut cargo, target_dir) = packaging_build(cargo_program(), "package");
+    // The unpacked crate is leakward itself at another path: cargo gives its build script
+    // the same output directory as the tests' own build, so sharing the tests' build
+    // directory would leave that pointing at files in this temporary directory (and the
+    // doc tests, built last, would not compile). It gets a build directory of its own.
+    cargo.env(
+        "CARGO_BUILD_BUILD_DIR",
+        packaging_support::test_tools_dir().join("package-build"),
+    );
     let built = run(
         cargo
             .current_dir(&source)
