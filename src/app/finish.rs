@@ -1,7 +1,8 @@
 //! The end every scanning command shares: filter, write the report and the summary, pick the exit code.
 
+use super::output::{open_output, use_color};
 use super::EXIT_CLEAN;
-use crate::cli::{ColorChoice, ReportArgs};
+use crate::cli::ReportArgs;
 use crate::config::LoadedConfig;
 use crate::filter::{self, Baseline};
 use crate::finding::Finding;
@@ -9,7 +10,6 @@ use crate::report::{self, advice::Advice, ReportOptions};
 use crate::source::SourceOutput;
 use crate::stats::ScanStats;
 use anyhow::{Context, Result};
-use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Instant;
 
@@ -119,24 +119,6 @@ pub(super) fn sort_and_dedup(findings: &mut Vec<Finding>) {
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
 }
 
-/// A buffered writer to `path`, or to stdout, with a name for error messages.
-pub(super) fn open_output(path: Option<&Path>) -> Result<(Box<dyn Write>, String)> {
-    Ok(match path {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("creating {}", path.display()))?;
-            (
-                Box::new(std::io::BufWriter::new(file)),
-                path.display().to_string(),
-            )
-        }
-        None => (
-            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            "the report".to_string(),
-        ),
-    })
-}
-
 /// The scanning threads to start: `--threads` over `[scan] threads`, 0 or neither meaning
 /// one per CPU, and never more than [`MAX_THREADS_PER_CPU`] per CPU (threads beyond the CPUs
 /// only wait, and starting thousands took seconds), with a warning when capped.
@@ -158,13 +140,3 @@ pub(super) fn thread_count(command_line: Option<usize>, config: Option<usize>) -
 
 /// The most scanning threads per CPU `--threads` can start.
 pub(super) const MAX_THREADS_PER_CPU: usize = 8;
-
-pub(super) fn use_color(choice: ColorChoice, to_file: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    }
-}

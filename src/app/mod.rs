@@ -10,6 +10,7 @@ mod finish;
 mod history;
 mod hooks;
 mod manual;
+mod output;
 mod report;
 mod revoke;
 mod rules;

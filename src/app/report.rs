@@ -1,6 +1,7 @@
 //! `leakward report merge`: many repositories' JSON reports as one JSON, SARIF or HTML report.
 
-use super::finish::{check_writable, open_output};
+use super::finish::check_writable;
+use super::output::open_output;
 use super::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::cli::{MergeArgs, MergeFormat, ReportAction, ReportCommandArgs};
 use crate::report::{html, merge};

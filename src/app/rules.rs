@@ -1,6 +1,6 @@
 //! `leakward rules`: list the rules, or prove their examples.
 
-use super::finish::open_output;
+use super::output::open_output;
 use super::setup::{load_config, load_rules_from};
 use super::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::cli::{ListFormat, RulesAction, RulesArgs};

@@ -1,7 +1,7 @@
 //! Verification in the scanning commands (`--verify`, `--fail-on`, how long keys have been
 //! exposed) and `leakward verify REPORT.json`.
 
-use super::finish::{open_output, use_color};
+use super::output::{open_output, use_color};
 use super::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::cli::{FailOn, VerifyArgs, VerifyReportArgs};
 use crate::finding::{Finding, VerificationStatus};

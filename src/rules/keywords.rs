@@ -202,7 +202,7 @@ mod tests {
                 patterns,
                 owners,
                 triggers,
-            } = distinct_literals(rules.rules(), &crate::scan::decode::trigger_literals());
+            } = distinct_literals(rules.rules(), &crate::rules::triggers::trigger_literals());
             let reference = AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)

@@ -6,6 +6,7 @@ mod definition;
 mod interleaved;
 mod keywords;
 mod pair;
+pub mod triggers;
 
 pub use definition::{
     Category, Confidence, PairDefinition, RuleDefinition, RuleFile, Severity, ValueCheck,
@@ -238,7 +239,7 @@ impl RuleSet {
             rules.push(compile_rule(file, definition, check_pattern)?);
         }
         // The decoders' triggers ride along in the keyword pass: no second pass over the bytes.
-        let keywords = KeywordIndex::new(&rules, &crate::scan::decode::trigger_literals());
+        let keywords = KeywordIndex::new(&rules, &triggers::trigger_literals());
         let pairs_of = vec![Vec::new(); rules.len()];
         let digest = digest
             .finalize()

@@ -229,7 +229,7 @@ pub(super) fn scan_blobs(
     let order: Vec<(usize, bool)> = packs::read_order(git_dir, &ids)
         .into_iter()
         .map(|(position, stored)| {
-            let may_be_large = stored.map_or(true, stream::may_be_large);
+            let may_be_large = stored.map_or(true, packs::may_be_large);
             (indexes[position], may_be_large)
         })
         .collect();

@@ -33,7 +33,7 @@ const HEADER_LEN: usize = 8 + 256 * 4;
 /// The order in which to read `ids`: a permutation of their indexes, sorted by pack file
 /// and offset within it, with ids found in no pack index after the rest in their own order.
 /// Each comes with the most bytes its pack entry can take, where that is known (up to the
-/// next id's entry, or the pack's end): see [`super::stream::may_be_large`].
+/// next id's entry, or the pack's end): see [`may_be_large`].
 pub fn read_order(git_dir: &Path, ids: &[Oid]) -> Vec<(usize, Option<u64>)> {
     let indexes = pack_indexes(git_dir);
     let mut keyed: Vec<((usize, u64), usize)> = ids
@@ -284,7 +284,7 @@ impl PackedBlobs {
                 // The entry ends where the next one starts, or at the pack's checksum.
                 let next = order.get(at + 1).map(|&(_, next)| next).or(pack_end);
                 let stored = next.and_then(|next| next.checked_sub(offset));
-                if stored.map_or(true, super::stream::may_be_large) {
+                if stored.map_or(true, may_be_large) {
                     maybe_large.push(place);
                 }
             }
@@ -542,6 +542,21 @@ pub fn entry_type_and_size(reader: &mut impl BufRead) -> Option<(u8, u64)> {
 fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
     let word = bytes.get(at..at + 4)?;
     Some(u32::from_be_bytes(word.try_into().ok()?))
+}
+
+/// Blobs larger than this many bytes are streamed where they can be: two chunks, so a blob
+/// that [`crate::blob::scan_bytes`] would scan in one or two reads stays in memory.
+pub(super) const STREAM_ABOVE: u64 = 2 * crate::blob::CHUNK_SIZE as u64;
+
+/// Most bytes that one byte of a zlib stream inflates to (deflate's limit is 1032: a
+/// 258-byte match in two bits).
+const MAX_INFLATION: u64 = 1032;
+
+/// Whether an object stored in `stored` bytes (its pack entry, header included) may be a
+/// blob above [`STREAM_ABOVE`] stored whole. When it may not, it is small, or a delta —
+/// read whole either way — and its header need not be read.
+pub(super) fn may_be_large(stored: u64) -> bool {
+    stored.saturating_mul(MAX_INFLATION) > STREAM_ABOVE
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! libgit2 hands out an object only whole, inflated in memory: a 1 GB blob would cost
 //! 1 GB. A blob above [`STREAM_ABOVE`] (its size comes from the object's header, asked
 //! only of loose objects and of pack entries long enough to inflate that far, see
-//! [`may_be_large`]) is read here instead, as a stream of inflated bytes that
+//! [`packs::may_be_large`]) is read here instead, as a stream of inflated bytes that
 //! [`crate::blob::scan_reader`] scans in bounded chunks, as it does a work-tree file:
 //!
 //! - a loose object (`objects/ab/cdef…`) is one zlib stream of `blob <size>\0` and the
@@ -20,27 +20,12 @@
 //! the findings, their places and the statistics; a stream that ends before its header's
 //! size, or runs past it, is an error, as libgit2's read would be.
 
-use super::packs;
+use super::packs::{self, STREAM_ABOVE};
 use flate2::bufread::ZlibDecoder;
 use git2::{ObjectType, Oid, Repository};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
-
-/// Blobs larger than this many bytes are streamed where they can be: two chunks, so a blob
-/// that [`crate::blob::scan_bytes`] would scan in one or two reads stays in memory.
-pub(super) const STREAM_ABOVE: u64 = 2 * crate::blob::CHUNK_SIZE as u64;
-
-/// Most bytes that one byte of a zlib stream inflates to (deflate's limit is 1032: a
-/// 258-byte match in two bits).
-const MAX_INFLATION: u64 = 1032;
-
-/// Whether an object stored in `stored` bytes (its pack entry, header included) may be a
-/// blob above [`STREAM_ABOVE`] stored whole. When it may not, it is small, or a delta —
-/// read whole either way — and its header need not be read.
-pub(super) fn may_be_large(stored: u64) -> bool {
-    stored.saturating_mul(MAX_INFLATION) > STREAM_ABOVE
-}
 
 /// Bytes buffered from the object file between inflations.
 const READ_BUFFER: usize = 64 * 1024;
