@@ -5,7 +5,9 @@
 //! order, so the built-in rules and verifiers are the same on every machine and need no files
 //! at run time. Each rule file is parsed here and embedded as JSON, which the binary reads in
 //! a tenth of the time TOML takes; a rule file that is not valid TOML fails the build, naming
-//! it. Verifier files are embedded as written.
+//! it. Verifier files are embedded as written. Every file's contents are written into the
+//! generated source, which therefore names no path and stays valid whichever copy of these
+//! sources last wrote it.
 //!
 //! `LEAKWARD_VERSION` (what `leakward --version` prints) is the package version followed by
 //! the commit it was built from, `0.1.0 (1a2b3c4)`, when the crate is built in a git checkout;
@@ -81,10 +83,11 @@ fn embed_toml_files(dir: &std::path::Path, name: &str, output: &str) {
             .file_name()
             .and_then(|n| n.to_str())
             .expect("data file names are UTF-8");
-        generated.push_str(&format!(
-            "    ({file_name:?}, include_str!({:?})),\n",
-            path.display().to_string()
-        ));
+        // The contents are written out, not `include_str!` of an absolute path: a wheel or
+        // crate built from an unpacked copy of these sources can share this build's
+        // `OUT_DIR`, and a path into that copy would dangle once it is deleted.
+        let text = fs::read_to_string(path).expect("a data file is readable UTF-8");
+        generated.push_str(&format!("    ({file_name:?}, {text:?}),\n"));
     }
     generated.push_str("];\n");
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(output);
