@@ -91,6 +91,13 @@ pub struct RuleDefinition {
     /// with its keyword needs 0; a smaller value means fewer bytes through the regex.
     #[serde(default)]
     pub lookbehind: Option<usize>,
+    /// Every match starts where one of the rule's keywords starts: the pattern is tried
+    /// anchored at each keyword occurrence instead of searched through a window around it.
+    /// For patterns whose lazy DFA would otherwise track many overlapping starts at once (a
+    /// name of up to 40 characters, then a value of up to 200, both from the same letters),
+    /// which on a line full of keywords builds a new DFA state for nearly every byte.
+    #[serde(default)]
+    pub starts_at_keyword: bool,
     /// A catch-all rule (generic assignment, any JWT, any URL password) that yields to every
     /// specific rule matching an overlapping secret.
     #[serde(default)]

@@ -17,6 +17,8 @@ pub use pair::{Pair, PartPattern, Partner};
 
 use crate::error::{Error, Result};
 use regex::bytes::{Regex, RegexBuilder};
+/// A pattern compiled for anchored searches ([`Rule::anchored_regex`]).
+pub use regex_automata::meta::Regex as AnchoredRegex;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::Path;
@@ -56,6 +58,12 @@ pub struct Rule {
     pub window: usize,
     /// Bytes searched before a keyword occurrence.
     pub lookbehind: usize,
+    /// Whether every match starts at a keyword occurrence, where the pattern is then tried
+    /// anchored (see [`Rule::anchored_regex`]).
+    pub starts_at_keyword: bool,
+    /// The pattern for anchored searches, compiled on first use (rules that start at a
+    /// keyword only).
+    anchored: OnceLock<Result<AnchoredRegex, String>>,
     /// Whether this catch-all rule yields to specific rules on overlapping secrets.
     pub fallback: bool,
     /// A check of the secret beyond its shape (generic rules).
@@ -84,6 +92,34 @@ impl Rule {
                     .size_limit(64 * 1024 * 1024)
                     .dfa_size_limit(LAZY_DFA_CACHE)
                     .build()
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The pattern compiled for searches anchored at a given offset (group 1 is the secret),
+    /// compiled on first use; the scanner uses it for rules that start at a keyword.
+    ///
+    /// # Errors
+    /// As [`Rule::regex`].
+    pub fn anchored_regex(&self) -> Result<&AnchoredRegex, &str> {
+        self.anchored
+            .get_or_init(|| {
+                AnchoredRegex::builder()
+                    .syntax(
+                        regex_automata::util::syntax::Config::new()
+                            .unicode(false)
+                            .utf8(false),
+                    )
+                    .configure(
+                        AnchoredRegex::config()
+                            .utf8_empty(false)
+                            .nfa_size_limit(Some(64 * 1024 * 1024))
+                            .dfa_size_limit(Some(64 * 1024 * 1024))
+                            .hybrid_cache_capacity(LAZY_DFA_CACHE),
+                    )
+                    .build(&self.pattern)
                     .map_err(|e| e.to_string())
             })
             .as_ref()
@@ -209,13 +245,14 @@ impl RuleSet {
             // order; not the file, which only names it, nor the examples, which only prove it.
             digest.update(
                 format!(
-                    "{}\0{:?}\0{}\0{:?}\0{:?}\0{:?}\0{}\0{:?}\0{:?}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{:?}\n",
+                    "{}\0{:?}\0{}\0{:?}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{:?}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{:?}\n",
                     definition.id,
                     definition.keywords,
                     definition.pattern,
                     definition.min_entropy,
                     definition.window,
                     definition.lookbehind,
+                    definition.starts_at_keyword,
                     definition.fallback,
                     definition.value_check,
                     definition.documented_examples,
@@ -573,7 +610,11 @@ fn compile_rule(file: String, d: RuleDefinition, check_pattern: bool) -> Result<
     if window == 0 || window > MAX_WINDOW {
         return Err(fail(format!("window must be between 1 and {MAX_WINDOW}")));
     }
-    let lookbehind = d.lookbehind.unwrap_or(DEFAULT_LOOKBEHIND);
+    let lookbehind = d.lookbehind.unwrap_or(if d.starts_at_keyword {
+        0
+    } else {
+        DEFAULT_LOOKBEHIND
+    });
     if lookbehind > MAX_WINDOW {
         return Err(fail(format!(
             "lookbehind must be between 0 and {MAX_WINDOW}"
@@ -587,8 +628,15 @@ fn compile_rule(file: String, d: RuleDefinition, check_pattern: bool) -> Result<
     if check_pattern {
         check_pattern_syntax(&d.pattern).map_err(fail)?;
     }
+    if d.starts_at_keyword && lookbehind != 0 {
+        return Err(fail(
+            "starts_at_keyword needs lookbehind = 0 (or none)".into(),
+        ));
+    }
     Ok(Rule {
         regex: OnceLock::new(),
+        anchored: OnceLock::new(),
+        starts_at_keyword: d.starts_at_keyword,
         min_entropy: d.min_entropy.unwrap_or(0.0),
         window,
         lookbehind,
@@ -691,6 +739,22 @@ mod tests {
                 definition.id
             );
         }
+    }
+
+    #[test]
+    fn starts_at_keyword_means_no_lookbehind() {
+        let rules = rule_with("starts_at_keyword = true").unwrap();
+        assert!(rules.rule(0).starts_at_keyword);
+        assert_eq!(rules.rule(0).lookbehind, 0);
+        assert!(rule_with("starts_at_keyword = true\nlookbehind = 0").is_ok());
+        let error = rule_with("starts_at_keyword = true\nlookbehind = 8")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("starts_at_keyword needs lookbehind = 0"),
+            "{error}"
+        );
+        assert!(!rule_with("").unwrap().rule(0).starts_at_keyword);
     }
 
     #[test]

@@ -18,8 +18,10 @@ pub use randomness::{
     basic_auth_password_looks_random, judge, looks_random, signals, Signals, Verdict,
 };
 
-use crate::rules::{Rule, RuleSet, TriggerHit, ValueCheck};
+use crate::rules::{AnchoredRegex, Rule, RuleSet, TriggerHit, ValueCheck};
 use regex::bytes::{CaptureLocations, Regex};
+use regex_automata::util::captures::Captures as AnchoredCaptures;
+use regex_automata::{Anchored, Input as AnchoredInput};
 
 /// One secret found in a blob, before it is placed in a file and filtered.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,8 +93,9 @@ impl<'r> Scanner<'r> {
         blob: &[u8],
         on_trigger: impl FnMut(TriggerHit),
     ) -> Vec<Match> {
-        let windows = self.windows(blob, on_trigger);
+        let (windows, starts) = self.windows(blob, on_trigger);
         let mut matches = Vec::new();
+        self.confirm_anchored(blob, starts, &mut matches);
         // Windows come sorted by rule: one set of capture slots serves all of a rule's.
         let mut captures: Option<(usize, CaptureLocations)> = None;
         for window in windows {
@@ -112,9 +115,15 @@ impl<'r> Scanner<'r> {
     }
 
     /// Merged search windows, per rule, around every keyword occurrence: from the rule's
-    /// `lookbehind` bytes before the keyword to its `window` bytes after it.
-    fn windows(&self, blob: &[u8], on_trigger: impl FnMut(TriggerHit)) -> Vec<Window> {
+    /// `lookbehind` bytes before the keyword to its `window` bytes after it; and for rules
+    /// that start at a keyword, the keyword occurrences themselves (`(rule, start)`, sorted).
+    fn windows(
+        &self,
+        blob: &[u8],
+        on_trigger: impl FnMut(TriggerHit),
+    ) -> (Vec<Window>, Vec<(usize, usize)>) {
         let mut windows: Vec<Window> = Vec::new();
+        let mut starts: Vec<(usize, usize)> = Vec::new();
         // Per rule, the index in `windows` of its latest window. Keywords like `://`, `token`
         // and `github` occur every few hundred bytes, so most hits start inside the window
         // before them: extending it leaves the union (and so the merge below) unchanged, and
@@ -122,6 +131,10 @@ impl<'r> Scanner<'r> {
         let mut latest = vec![usize::MAX; self.rules.rules().len()];
         let on_hit = |hit: crate::rules::KeywordHit| {
             let rule = self.rules.rule(hit.rule);
+            if rule.starts_at_keyword {
+                starts.push((hit.rule, hit.start));
+                return;
+            }
             let start = hit.start.saturating_sub(rule.lookbehind);
             let end = (hit.end + rule.window).min(blob.len());
             if let Some(last) = windows.get_mut(latest[hit.rule]) {
@@ -149,7 +162,52 @@ impl<'r> Scanner<'r> {
             }
             joins
         });
-        windows
+        starts.sort_unstable();
+        starts.dedup();
+        (windows, starts)
+    }
+
+    /// Tries each rule that starts at a keyword anchored at each of its keyword occurrences
+    /// (`starts`, sorted), skipping the occurrences inside a match: the matches an
+    /// unanchored search through the merged windows finds, since every match starts at an
+    /// occurrence, but without a lazy-DFA state for each mix of overlapping starts.
+    fn confirm_anchored(&self, blob: &[u8], starts: Vec<(usize, usize)>, out: &mut Vec<Match>) {
+        let mut current: Option<(usize, &AnchoredRegex, AnchoredCaptures)> = None;
+        let mut next_free = 0;
+        for (rule_index, start) in starts {
+            let (regex, captures) = match &mut current {
+                Some((for_rule, regex, captures)) if *for_rule == rule_index => {
+                    if start < next_free {
+                        continue;
+                    }
+                    (*regex, captures)
+                }
+                _ => {
+                    let Ok(regex) = self.rules.rule(rule_index).anchored_regex() else {
+                        continue;
+                    };
+                    next_free = 0;
+                    let slot = current.insert((rule_index, regex, regex.create_captures()));
+                    (slot.1, &mut slot.2)
+                }
+            };
+            let input = AnchoredInput::new(blob)
+                .range(start..)
+                .anchored(Anchored::Yes);
+            regex.search_captures(&input, captures);
+            let Some(whole) = captures.get_match() else {
+                continue;
+            };
+            next_free = whole.end().max(whole.start() + 1);
+            if let Some(secret) = captures.get_group(1) {
+                let rule = self.rules.rule(rule_index);
+                if let Some(found) =
+                    check(self.rules, rule, rule_index, blob, secret.start, secret.end)
+                {
+                    out.push(found);
+                }
+            }
+        }
     }
 
     /// Runs one rule's pattern (`regex`, with `captures` made by it) over one window and keeps
@@ -253,6 +311,9 @@ mod tests {
         let mut windows = Vec::new();
         scanner.rules.keywords().for_each_hit(blob, |hit| {
             let rule = scanner.rules.rule(hit.rule);
+            if rule.starts_at_keyword {
+                return;
+            }
             windows.push(Window {
                 rule: hit.rule,
                 start: hit.start.saturating_sub(rule.lookbehind),
@@ -317,10 +378,95 @@ mod tests {
             let separator = format!("\n{}", " ".repeat(gap));
             let blob = lines.join(&separator);
             assert_eq!(
-                scanner.windows(blob.as_bytes(), |_| {}),
+                scanner.windows(blob.as_bytes(), |_| {}).0,
                 windows_one_per_hit(&scanner, blob.as_bytes()),
                 "gap {gap}"
             );
+        }
+    }
+
+    /// The matches of a rule that starts at a keyword, searched unanchored through merged
+    /// windows from each keyword occurrence, as before such rules were tried anchored.
+    fn unanchored_matches(scanner: &Scanner<'_>, rule: usize, blob: &[u8]) -> Vec<Match> {
+        let mut windows: Vec<Window> = Vec::new();
+        scanner.rules.keywords().for_each_hit(blob, |hit| {
+            if hit.rule == rule {
+                let end = (hit.end + scanner.rules.rule(rule).window).min(blob.len());
+                windows.push(Window {
+                    rule,
+                    start: hit.start,
+                    end,
+                });
+            }
+        });
+        windows.sort_unstable_by_key(|w| w.start);
+        windows.dedup_by(|window, kept| {
+            let joins = window.start <= kept.end;
+            if joins {
+                kept.end = kept.end.max(window.end);
+            }
+            joins
+        });
+        let regex = scanner.rules.rule(rule).regex().unwrap();
+        let mut captures = regex.capture_locations();
+        let mut out = Vec::new();
+        for window in windows {
+            scanner.confirm(blob, window, regex, &mut captures, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn rules_that_start_at_a_keyword_find_what_a_search_through_windows_finds() {
+        let rules = RuleSet::builtin().unwrap();
+        let scanner = Scanner::new(&rules);
+        let anchored: Vec<usize> = (0..rules.rules().len())
+            .filter(|&i| rules.rule(i).starts_at_keyword)
+            .collect();
+        assert!(!anchored.is_empty(), "the generic rule starts at a keyword");
+        let mut lines: Vec<String> = rules
+            .rules()
+            .iter()
+            .flat_map(|rule| rule.examples.iter().chain(&rule.negatives))
+            .cloned()
+            .collect();
+        // Keywords inside names and values, nested (`api_key` holds `_key`), back to back
+        // and overlapping a value, the shapes where an anchored try could differ.
+        // The values are random fakes.
+        lines.extend(
+            [
+                "token=secret:api_key=Zx8Kq2Lm9Vb4Nc7Rt5Yw secret_token = 'Qw3Er5Ty7Ui9Op1As2Df'", // leakward:allow
+                "auth_token=authZx8Kq2Lm9Vb4Nc7Rt5Yw password=Pwd_Zx8Kq2Lm9Vb4Nc7", // leakward:allow
+                "_key=_keyQ9w8E7r6T5y4U3i2", // leakward:allow
+            ]
+            .map(String::from),
+        );
+        let mut rng = 0x2545F4914F6CDD1Du64;
+        let mut line = String::new();
+        for _ in 0..4000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let pieces = [
+                "token", "secret", "api_key", "=", ":", " ", "_key", "Zx8", "Kq2Lm", "9Vb4", "'",
+                "pwd", "auth", "\\",
+            ];
+            line.push_str(pieces[(rng % pieces.len() as u64) as usize]);
+        }
+        lines.push(line);
+        for separator in ["\n", " ", ""] {
+            let blob = lines.join(separator);
+            for &rule in &anchored {
+                let mut expected = unanchored_matches(&scanner, rule, blob.as_bytes());
+                let (_, starts) = scanner.windows(blob.as_bytes(), |_| {});
+                let starts = starts.into_iter().filter(|&(r, _)| r == rule).collect();
+                let mut found = Vec::new();
+                scanner.confirm_anchored(blob.as_bytes(), starts, &mut found);
+                expected.sort_by_key(|m| m.start);
+                found.sort_by_key(|m| m.start);
+                assert!(!found.is_empty());
+                assert_eq!(found, expected, "separator {separator:?}");
+            }
         }
     }
 
@@ -356,7 +502,7 @@ mod tests {
         let blob = format!("{}acme_{}", " ".repeat(300), " ".repeat(300));
         let window = |rule, start, end| Window { rule, start, end };
         assert_eq!(
-            Scanner::new(&rules).windows(blob.as_bytes(), |_| {}),
+            Scanner::new(&rules).windows(blob.as_bytes(), |_| {}).0,
             [
                 window(0, 300 - 256, 305 + 256),
                 window(1, 300 - 3, 305 + 10)
