@@ -90,7 +90,14 @@ impl Fingerprint {
         hasher.update([0]);
         hasher.update(secret);
         let digest = hasher.finalize();
-        Fingerprint(digest[..16].iter().map(|b| format!("{b:02x}")).collect())
+        // Hex by table: one `format!` per byte cost more than the hash itself, once per finding.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(32);
+        for &byte in &digest[..16] {
+            hex.push(char::from(HEX[usize::from(byte >> 4)]));
+            hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+        Fingerprint(hex)
     }
 
     /// The hex form.

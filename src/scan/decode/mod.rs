@@ -394,7 +394,9 @@ fn base64_regions(source: &[u8], runs: &[(usize, usize)], blocks: &[usize]) -> V
     // A run may be long (a base64 JSON file): the line is searched that far after its start.
     let line_of = |at: usize| line_bounds(source, at, LINE_REACH, base64::MAX_RUN + 1);
     for &run in runs {
-        let (line, line_end) = line_of(run.0);
+        // The run's end is known: its line is read no further than LINE_REACH past it (not
+        // MAX_RUN past its start, which on a long line of short runs read 64 KiB per run).
+        let (line, line_end) = line_bounds(source, run.0, LINE_REACH, run.1 - run.0 + LINE_REACH);
         add(line, line_end.max(run.1), vec![run]);
     }
     for &start in blocks {
