@@ -22,6 +22,7 @@ use crate::scan::decode::{self, Found};
 use crate::scan::Scanner;
 use std::collections::HashMap;
 use std::io::{self, Read};
+use std::sync::Arc;
 
 /// Bytes scanned per chunk of a large blob; memory per thread stays near this.
 pub const CHUNK_SIZE: usize = 8 * 1024 * 1024;
@@ -351,6 +352,8 @@ fn place(
     // match, and each line is searched for an allow comment once, however many it holds.
     let mut positions = Positions::new(&index, buffer);
     let mut allows: HashMap<usize, Option<InlineAllow>> = HashMap::new();
+    let mut summaries: HashMap<usize, Arc<RuleSummary>> = HashMap::new();
+    out.reserve(found.len());
     for one in found {
         let (start_at, end_at) = (one.matched.start, one.matched.end);
         let rule = scanner.rules().rule(one.matched.rule);
@@ -402,7 +405,11 @@ fn place(
             .collect();
         out.push(Finding {
             fingerprint: Fingerprint::of(&rule.id, bytes),
-            rule: RuleSummary::from(rule),
+            rule: Arc::clone(
+                summaries
+                    .entry(one.matched.rule)
+                    .or_insert_with(|| Arc::new(RuleSummary::from(rule))),
+            ),
             path: path.to_string(),
             line: start.line,
             column: start.column,

@@ -47,9 +47,9 @@ pub fn apply(
     baseline: Option<&Baseline>,
 ) -> Filtered {
     let accepted = baseline.map(Baseline::fingerprints).unwrap_or_default();
-    let seen: BTreeSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
     let baseline_unmatched = baseline
         .map(|b| {
+            let seen: BTreeSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
             b.findings
                 .iter()
                 .filter(|e| !seen.contains(e.fingerprint.as_str()))
@@ -61,20 +61,24 @@ pub fn apply(
         baseline_unmatched,
         ..Filtered::default()
     };
-    for finding in findings {
+    // Filtered in place: a second vector of the kept findings would hold them twice.
+    let mut kept = findings;
+    kept.retain(|finding| {
         if finding
             .inline_allow
             .as_ref()
             .is_some_and(|allow| allow.allows(&finding.rule.id))
         {
             out.suppressed.inline += 1;
-        } else if allowlist.allows(&finding) {
+        } else if allowlist.allows(finding) {
             out.suppressed.allowlist += 1;
         } else if accepted.contains(finding.fingerprint.as_str()) {
             out.suppressed.baseline += 1;
         } else {
-            out.kept.push(finding);
+            return true;
         }
-    }
+        false
+    });
+    out.kept = kept;
     out
 }

@@ -9,6 +9,7 @@ pub use secret::{Fingerprint, Secret, HIDDEN_AT_LEAST};
 pub use verification::{Exposure, Verification, VerificationStatus};
 
 use crate::rules::{Category, Confidence, Rule, Severity};
+use std::sync::Arc;
 
 /// What a finding says about its rule, copied so reports need no rule set.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,8 +81,9 @@ pub struct FindingPart {
 /// One leaked secret at one place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    /// The rule that found it.
-    pub rule: RuleSummary,
+    /// The rule that found it (shared by every finding of that rule in a blob: a file of
+    /// many findings would otherwise hold a copy of the rule's names and address for each).
+    pub rule: Arc<RuleSummary>,
     /// Where it is: a path as the user will recognise it (`/` separated), or `<stdin>`.
     pub path: String,
     /// 1-based line of the secret's first byte.

@@ -69,7 +69,7 @@ pub fn scan(start: &Path, options: &StagedOptions, scanner: &Scanner<'_>) -> Res
     let added_lines: usize = files.iter().map(|f| f.added_lines.len()).sum();
     for file in &files {
         let findings = scan_file(&repo, file, scanner, &mut buffer, &mut output).map_err(fail)?;
-        output.findings.extend(findings);
+        super::gather(&mut output.findings, findings);
     }
     output.stats.scope = Some(format!(
         "staged changes: {} ({})",

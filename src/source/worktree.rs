@@ -283,7 +283,7 @@ impl FileVisitor<'_, '_> {
         self.local
             .stats
             .count_members(shown, blob.members, blob.skipped_members);
-        self.local.findings.extend(blob.findings);
+        super::gather(&mut self.local.findings, blob.findings);
     }
 
     fn is_skipped_file(&self, path: &Path) -> bool {
@@ -332,7 +332,7 @@ impl Drop for FileVisitor<'_, '_> {
             .shared
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        shared.0.findings.extend(local.findings);
+        super::gather(&mut shared.0.findings, local.findings);
         shared.0.stats.merge(local.stats);
         shared.1.extend(walked);
     }

@@ -174,7 +174,7 @@ fn read_finding(
         .transpose()?
         .unwrap_or_default();
     Ok(Finding {
-        rule: RuleSummary {
+        rule: std::sync::Arc::new(RuleSummary {
             id: rule_id,
             name: text("rule_name")?,
             provider: text("provider")?,
@@ -182,7 +182,7 @@ fn read_finding(
             severity,
             confidence,
             revoke: text("revoke")?,
-        },
+        }),
         path: text("path")?,
         line: number("line")?,
         column: number("column")?,
