@@ -1,76 +1,114 @@
 //! The JSON document and JSON Lines reports.
 
-use super::{sanitize, shown_part, shown_secret, shown_snippet, LazyArray, ReportOptions};
+use super::{sanitize, shown_part, shown_secret, shown_snippet, ReportOptions};
 use crate::finding::Finding;
 use crate::stats::ScanStats;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
 /// Version of the JSON report schema; fields are only ever added.
 pub const JSON_REPORT_VERSION: u32 = 1;
 
-/// One finding as a JSON object.
+/// One finding as a JSON object (the object [`FindingJson`] writes).
 pub fn finding_value(finding: &Finding, options: ReportOptions) -> Value {
-    let mut value = json!({
-        "rule_id": finding.rule.id,
-        "rule_name": finding.rule.name,
-        "provider": finding.rule.provider,
-        "category": finding.rule.category.as_str(),
-        "severity": finding.rule.severity.as_str(),
-        "confidence": finding.rule.confidence.as_str(),
-        "path": printable(&finding.path),
-        "line": finding.line,
-        "column": finding.column,
-        "end_line": finding.end_line,
-        "end_column": finding.end_column,
-        "secret": shown_secret(finding, options),
-        "redacted": !options.show_secrets,
-        "fingerprint": finding.fingerprint.as_str(),
-        "entropy": (finding.entropy * 1000.0).round() / 1000.0,
-        "snippet": shown_snippet(finding, options),
-        "revoke": finding.rule.revoke,
-    });
-    if !finding.parts.is_empty() {
-        value["parts"] = finding
-            .parts
-            .iter()
-            .map(|part| {
-                json!({
-                    "name": part.name,
-                    "rule_id": part.rule,
-                    "secret": shown_part(part, options),
-                    "line": part.line,
-                    "column": part.column,
+    serde_json::to_value(FindingJson { finding, options })
+        .expect("a finding's fields are strings, numbers and booleans")
+}
+
+/// One finding as a JSON object, written straight to the serializer: the reports of many
+/// findings build no [`Value`] (a map of a score of keys) for each.
+pub struct FindingJson<'a> {
+    /// The finding.
+    pub finding: &'a Finding,
+    /// What the report shows of it.
+    pub options: ReportOptions,
+}
+
+impl Serialize for FindingJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (finding, options) = (self.finding, self.options);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("rule_id", &finding.rule.id)?;
+        map.serialize_entry("rule_name", &finding.rule.name)?;
+        map.serialize_entry("provider", &finding.rule.provider)?;
+        map.serialize_entry("category", finding.rule.category.as_str())?;
+        map.serialize_entry("severity", finding.rule.severity.as_str())?;
+        map.serialize_entry("confidence", finding.rule.confidence.as_str())?;
+        map.serialize_entry("path", &printable(&finding.path))?;
+        map.serialize_entry("line", &finding.line)?;
+        map.serialize_entry("column", &finding.column)?;
+        map.serialize_entry("end_line", &finding.end_line)?;
+        map.serialize_entry("end_column", &finding.end_column)?;
+        map.serialize_entry("secret", &shown_secret(finding, options))?;
+        map.serialize_entry("redacted", &!options.show_secrets)?;
+        map.serialize_entry("fingerprint", finding.fingerprint.as_str())?;
+        map.serialize_entry("entropy", &((finding.entropy * 1000.0).round() / 1000.0))?;
+        map.serialize_entry("snippet", &shown_snippet(finding, options))?;
+        map.serialize_entry("revoke", &finding.rule.revoke)?;
+        if !finding.parts.is_empty() {
+            let parts: Vec<Value> = finding
+                .parts
+                .iter()
+                .map(|part| {
+                    json!({
+                        "name": part.name,
+                        "rule_id": part.rule,
+                        "secret": shown_part(part, options),
+                        "line": part.line,
+                        "column": part.column,
+                    })
                 })
-            })
-            .collect();
+                .collect();
+            map.serialize_entry("parts", &parts)?;
+        }
+        if !finding.decoded.is_empty() {
+            map.serialize_entry("decoded", &finding.decoded)?;
+        }
+        if let Some(member) = &finding.member {
+            map.serialize_entry("member", member)?;
+        }
+        if let Some(provenance) = &finding.provenance {
+            map.serialize_entry("commit", &provenance.commit)?;
+            map.serialize_entry("author_name", &printable(&provenance.author_name))?;
+            map.serialize_entry("author_email", &printable(&provenance.author_email))?;
+            map.serialize_entry("date", &provenance.date)?;
+            map.serialize_entry("commit_summary", &printable(&provenance.summary))?;
+            map.serialize_entry("other_occurrences", &provenance.other_occurrences)?;
+        }
+        if let Some(exposure) = &finding.exposure {
+            map.serialize_entry("exposed_days", &exposure.days)?;
+            map.serialize_entry("rotation_overdue", &exposure.overdue())?;
+        }
+        if let Some(verification) = &finding.verification {
+            map.serialize_entry(
+                "verification",
+                &json!({
+                    "status": verification.status.as_str(),
+                    "detail": verification.detail,
+                    "checked_at": verification.checked_at,
+                }),
+            )?;
+        }
+        map.end()
     }
-    if !finding.decoded.is_empty() {
-        value["decoded"] = json!(finding.decoded);
+}
+
+/// The findings of a report as a JSON array, each written as it comes.
+struct FindingsJson<'a>(&'a [Finding], ReportOptions);
+
+impl Serialize for FindingsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut sequence = serializer.serialize_seq(Some(self.0.len()))?;
+        for finding in self.0 {
+            sequence.serialize_element(&FindingJson {
+                finding,
+                options: self.1,
+            })?;
+        }
+        sequence.end()
     }
-    if let Some(member) = &finding.member {
-        value["member"] = json!(member);
-    }
-    if let Some(provenance) = &finding.provenance {
-        value["commit"] = json!(provenance.commit);
-        value["author_name"] = json!(printable(&provenance.author_name));
-        value["author_email"] = json!(printable(&provenance.author_email));
-        value["date"] = json!(provenance.date);
-        value["commit_summary"] = json!(printable(&provenance.summary));
-        value["other_occurrences"] = json!(provenance.other_occurrences);
-    }
-    if let Some(exposure) = &finding.exposure {
-        value["exposed_days"] = json!(exposure.days);
-        value["rotation_overdue"] = json!(exposure.overdue());
-    }
-    if let Some(verification) = &finding.verification {
-        value["verification"] = json!({
-            "status": verification.status.as_str(),
-            "detail": verification.detail,
-            "checked_at": verification.checked_at,
-        });
-    }
-    value
 }
 
 /// Text that came from scanned input (a file name, a commit message), escaped as the text
@@ -151,17 +189,16 @@ pub fn write_repository_document(
     stats: &ScanStats,
     options: ReportOptions,
 ) -> io::Result<()> {
-    /// The document, with its findings made one at a time as they are written.
+    /// The document, with its findings written one at a time.
     #[derive(serde::Serialize)]
-    #[serde(bound = "")]
-    struct Document<'a, F: Fn(&Finding) -> Value> {
+    struct Document<'a> {
         version: u32,
         tool: Value,
         #[serde(skip_serializing_if = "Option::is_none")]
         repository: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,
-        findings: LazyArray<'a, Finding, F>,
+        findings: FindingsJson<'a>,
         stats: Value,
     }
     let document = Document {
@@ -169,7 +206,7 @@ pub fn write_repository_document(
         tool: json!({ "name": "leakward", "version": env!("CARGO_PKG_VERSION") }),
         repository,
         error: error.map(printable),
-        findings: LazyArray(findings, |f: &Finding| finding_value(f, options)),
+        findings: FindingsJson(findings, options),
         stats: stats_value(stats),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
@@ -186,7 +223,7 @@ pub fn write_lines(
     options: ReportOptions,
 ) -> io::Result<()> {
     for finding in findings {
-        serde_json::to_writer(&mut *out, &finding_value(finding, options))?;
+        serde_json::to_writer(&mut *out, &FindingJson { finding, options })?;
         writeln!(out)?;
     }
     Ok(())
