@@ -89,7 +89,7 @@ impl Rule {
             .get_or_init(|| {
                 RegexBuilder::new(&self.pattern)
                     .unicode(false)
-                    .size_limit(64 * 1024 * 1024)
+                    .size_limit(PATTERN_SIZE_LIMIT)
                     .dfa_size_limit(LAZY_DFA_CACHE)
                     .build()
                     .map_err(|e| e.to_string())
@@ -115,8 +115,7 @@ impl Rule {
                     .configure(
                         AnchoredRegex::config()
                             .utf8_empty(false)
-                            .nfa_size_limit(Some(64 * 1024 * 1024))
-                            .dfa_size_limit(Some(64 * 1024 * 1024))
+                            .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
                             .hybrid_cache_capacity(LAZY_DFA_CACHE),
                     )
                     .build(&self.pattern)
@@ -140,6 +139,9 @@ impl Rule {
             .unwrap_or(0)
     }
 }
+
+/// The most bytes one compiled pattern may take (the `regex` crate's default is 10 MiB).
+pub(crate) const PATTERN_SIZE_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Bytes of lazy-DFA states each compiled pattern may keep per scanning thread (the regex
 /// crate's default is 10 MiB). With 634 patterns run over a whole history their caches add
@@ -360,7 +362,13 @@ impl RuleSet {
     /// The first pattern that does not compile, naming its file and rule.
     pub fn compile_now(&self, which: impl Fn(&Rule) -> bool) -> Result<()> {
         for rule in self.rules.iter().filter(|r| which(r)) {
-            rule.regex().map_err(|message| Error::Rule {
+            // The form the scanner runs: anchored for a rule that starts at a keyword.
+            let compiled = if rule.starts_at_keyword {
+                rule.anchored_regex().map(|_| ())
+            } else {
+                rule.regex().map(|_| ())
+            };
+            compiled.map_err(|message| Error::Rule {
                 file: rule.source_file.clone(),
                 rule: rule.id.clone(),
                 message: format!("invalid pattern: {message}"),

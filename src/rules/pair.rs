@@ -49,7 +49,7 @@ impl PartPattern {
             .get_or_init(|| {
                 RegexBuilder::new(&self.source)
                     .unicode(false)
-                    .size_limit(64 * 1024 * 1024)
+                    .size_limit(super::PATTERN_SIZE_LIMIT)
                     .build()
                     .ok()
             })

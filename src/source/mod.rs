@@ -37,7 +37,7 @@ pub fn describe_open_error(error: &git2::Error) -> String {
 /// of many findings then never has its findings held twice (a 10 MB file of 312,000 held
 /// two vectors of them at once while they were copied).
 pub(crate) fn gather<T>(into: &mut Vec<T>, more: Vec<T>) {
-    if into.is_empty() && into.capacity() <= more.capacity() {
+    if into.is_empty() {
         *into = more;
     } else {
         into.extend(more);
