@@ -18,10 +18,9 @@ pub use randomness::{
     basic_auth_password_looks_random, judge, looks_random, signals, Signals, Verdict,
 };
 
-use crate::rules::{AnchoredRegex, Rule, RuleSet, TriggerHit, ValueCheck};
-use regex::bytes::{CaptureLocations, Regex};
-use regex_automata::util::captures::Captures as AnchoredCaptures;
-use regex_automata::{Anchored, Input as AnchoredInput};
+use crate::rules::{CompiledPattern, Rule, RuleSet, TriggerHit, ValueCheck};
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input};
 
 /// One secret found in a blob, before it is placed in a file and filtered.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +62,25 @@ struct Window {
     end: usize,
 }
 
+/// One keyword occurrence of a rule that starts at its keywords: where the rule's pattern is
+/// tried anchored.
+#[derive(Debug, Clone, Copy)]
+struct KeywordStart {
+    rule: usize,
+    start: usize,
+    /// Just past the keyword; the search reaches the rule's window past it.
+    end: usize,
+}
+
+/// The least a search widens by when a match reaches the end of what it saw; each further
+/// widening doubles.
+const MIN_WIDENING: usize = 4096;
+
+/// The longest match a widened search follows: past it, a match that still reaches the end of
+/// what the search saw is dropped (the patterns' open-ended runs stop at a boundary, and no
+/// credential is 64 KiB long).
+const MAX_MATCH_LEN: usize = 64 * 1024;
+
 impl<'r> Scanner<'r> {
     /// A scanner over `rules`.
     pub fn new(rules: &'r RuleSet) -> Scanner<'r> {
@@ -97,7 +115,7 @@ impl<'r> Scanner<'r> {
         let mut matches = Vec::new();
         self.confirm_anchored(blob, starts, &mut matches);
         // Windows come sorted by rule: one set of capture slots serves all of a rule's.
-        let mut captures: Option<(usize, CaptureLocations)> = None;
+        let mut captures: Option<(usize, Captures)> = None;
         for window in windows {
             let rule = self.rules.rule(window.rule);
             let Ok(regex) = rule.regex() else {
@@ -106,7 +124,7 @@ impl<'r> Scanner<'r> {
             };
             let slots = match &mut captures {
                 Some((for_rule, slots)) if *for_rule == window.rule => slots,
-                _ => &mut captures.insert((window.rule, regex.capture_locations())).1,
+                _ => &mut captures.insert((window.rule, regex.create_captures())).1,
             };
             self.confirm(blob, window, regex, slots, &mut matches);
         }
@@ -116,14 +134,14 @@ impl<'r> Scanner<'r> {
 
     /// Merged search windows, per rule, around every keyword occurrence: from the rule's
     /// `lookbehind` bytes before the keyword to its `window` bytes after it; and for rules
-    /// that start at a keyword, the keyword occurrences themselves (`(rule, start)`, sorted).
+    /// that start at a keyword, the keyword occurrences themselves (sorted by rule and start).
     fn windows(
         &self,
         blob: &[u8],
         on_trigger: impl FnMut(TriggerHit),
-    ) -> (Vec<Window>, Vec<(usize, usize)>) {
+    ) -> (Vec<Window>, Vec<KeywordStart>) {
         let mut windows: Vec<Window> = Vec::new();
-        let mut starts: Vec<(usize, usize)> = Vec::new();
+        let mut starts: Vec<KeywordStart> = Vec::new();
         // Per rule, the index in `windows` of its latest window. Keywords like `://`, `token`
         // and `github` occur every few hundred bytes, so most hits start inside the window
         // before them: extending it leaves the union (and so the merge below) unchanged, and
@@ -132,7 +150,11 @@ impl<'r> Scanner<'r> {
         let on_hit = |hit: crate::rules::KeywordHit| {
             let rule = self.rules.rule(hit.rule);
             if rule.starts_at_keyword {
-                starts.push((hit.rule, hit.start));
+                starts.push(KeywordStart {
+                    rule: hit.rule,
+                    start: hit.start,
+                    end: hit.end,
+                });
                 return;
             }
             let start = hit.start.saturating_sub(rule.lookbehind);
@@ -162,19 +184,37 @@ impl<'r> Scanner<'r> {
             }
             joins
         });
-        starts.sort_unstable();
-        starts.dedup();
+        starts.sort_unstable_by_key(|s| (s.rule, s.start));
+        // Two keywords of one rule at one place (`fb_`, `fb_token`): the longer one reaches
+        // further.
+        starts.dedup_by(|later, kept| {
+            let same = later.rule == kept.rule && later.start == kept.start;
+            if same {
+                kept.end = kept.end.max(later.end);
+            }
+            same
+        });
         (windows, starts)
     }
 
     /// Tries each rule that starts at a keyword anchored at each of its keyword occurrences
     /// (`starts`, sorted), skipping the occurrences inside a match: the matches an
     /// unanchored search through the merged windows finds, since every match starts at an
-    /// occurrence, but without a lazy-DFA state for each mix of overlapping starts.
-    fn confirm_anchored(&self, blob: &[u8], starts: Vec<(usize, usize)>, out: &mut Vec<Match>) {
-        let mut current: Option<(usize, &AnchoredRegex, AnchoredCaptures)> = None;
+    /// occurrence, but without a lazy-DFA state for each mix of overlapping starts and without
+    /// searching the bytes between the occurrences.
+    ///
+    /// Each search sees the text up to the rule's window past the keyword, as a window does,
+    /// widened when a match reaches that end, so that a pattern with an open-ended run does
+    /// not search to the end of a long line from every occurrence.
+    fn confirm_anchored(&self, blob: &[u8], starts: Vec<KeywordStart>, out: &mut Vec<Match>) {
+        let mut current: Option<(usize, &CompiledPattern, Captures)> = None;
         let mut next_free = 0;
-        for (rule_index, start) in starts {
+        for KeywordStart {
+            rule: rule_index,
+            start,
+            end: keyword_end,
+        } in starts
+        {
             let (regex, captures) = match &mut current {
                 Some((for_rule, regex, captures)) if *for_rule == rule_index => {
                     if start < next_free {
@@ -183,7 +223,7 @@ impl<'r> Scanner<'r> {
                     (*regex, captures)
                 }
                 _ => {
-                    let Ok(regex) = self.rules.rule(rule_index).anchored_regex() else {
+                    let Ok(regex) = self.rules.rule(rule_index).regex() else {
                         continue;
                     };
                     next_free = 0;
@@ -191,16 +231,31 @@ impl<'r> Scanner<'r> {
                     (slot.1, &mut slot.2)
                 }
             };
-            let input = AnchoredInput::new(blob)
-                .range(start..)
-                .anchored(Anchored::Yes);
-            regex.search_captures(&input, captures);
-            let Some(whole) = captures.get_match() else {
+            let rule = self.rules.rule(rule_index);
+            let reach = rule.window;
+            let mut end = (keyword_end + reach).min(blob.len());
+            let mut growth = reach.max(MIN_WIDENING);
+            let whole = loop {
+                let input = Input::new(&blob[..end])
+                    .range(start..)
+                    .anchored(Anchored::Yes);
+                regex.search_captures(&input, captures);
+                match captures.get_match() {
+                    Some(whole) if whole.end() == end && end < blob.len() => {
+                        if end - start >= MAX_MATCH_LEN {
+                            break None;
+                        }
+                        end = (end + growth).min(blob.len());
+                        growth *= 2;
+                    }
+                    found => break found,
+                }
+            };
+            let Some(whole) = whole else {
                 continue;
             };
             next_free = whole.end().max(whole.start() + 1);
             if let Some(secret) = captures.get_group(1) {
-                let rule = self.rules.rule(rule_index);
                 if let Some(found) =
                     check(self.rules, rule, rule_index, blob, secret.start, secret.end)
                 {
@@ -216,33 +271,44 @@ impl<'r> Scanner<'r> {
         &self,
         blob: &[u8],
         window: Window,
-        regex: &Regex,
-        captures: &mut CaptureLocations,
+        regex: &CompiledPattern,
+        captures: &mut Captures,
         out: &mut Vec<Match>,
     ) {
         let rule = self.rules.rule(window.rule);
         let mut end = window.end;
+        let mut growth = rule.window.max(MIN_WIDENING);
         let mut at = window.start;
         while at < window.end {
-            let Some(whole) = regex.captures_read_at(captures, &blob[..end], at) else {
+            // The haystack ends at the window; it starts at the blob's start, so that `\b` and
+            // other look-behind see the bytes before `at`.
+            regex.search_captures(&Input::new(&blob[..end]).range(at..), captures);
+            let Some(whole) = captures.get_match() else {
                 break;
             };
             if whole.end() == end && end < blob.len() {
-                // The window edge may have cut a longer token short: widen and retry.
-                end = (end + rule.window.max(4096)).min(blob.len());
+                if end - whole.start() >= MAX_MATCH_LEN {
+                    // No credential is this long: a run of token characters the length of
+                    // the blob (a minified bundle, a base64 dump) would be searched to its end.
+                    break;
+                }
+                // The window edge may have cut a longer token short: widen and retry, twice as
+                // far each time.
+                end = (end + growth).min(blob.len());
+                growth *= 2;
                 continue;
             }
             if whole.start() >= window.end {
                 break;
             }
-            if let Some((secret_start, secret_end)) = captures.get(1) {
+            if let Some(secret) = captures.get_group(1) {
                 if let Some(found) = check(
                     self.rules,
                     rule,
                     window.rule,
                     blob,
-                    secret_start,
-                    secret_end,
+                    secret.start,
+                    secret.end,
                 ) {
                     out.push(found);
                 }
@@ -408,7 +474,7 @@ mod tests {
             joins
         });
         let regex = scanner.rules.rule(rule).regex().unwrap();
-        let mut captures = regex.capture_locations();
+        let mut captures = regex.create_captures();
         let mut out = Vec::new();
         for window in windows {
             scanner.confirm(blob, window, regex, &mut captures, &mut out);
@@ -459,13 +525,14 @@ mod tests {
             for &rule in &anchored {
                 let mut expected = unanchored_matches(&scanner, rule, blob.as_bytes());
                 let (_, starts) = scanner.windows(blob.as_bytes(), |_| {});
-                let starts = starts.into_iter().filter(|&(r, _)| r == rule).collect();
+                let starts = starts.into_iter().filter(|s| s.rule == rule).collect();
                 let mut found = Vec::new();
                 scanner.confirm_anchored(blob.as_bytes(), starts, &mut found);
                 expected.sort_by_key(|m| m.start);
                 found.sort_by_key(|m| m.start);
-                assert!(!found.is_empty());
-                assert_eq!(found, expected, "separator {separator:?}");
+                // Each rule's examples, one per line, give it something to find.
+                assert!(!found.is_empty() || separator != "\n", "rule {rule}");
+                assert_eq!(found, expected, "rule {rule}, separator {separator:?}");
             }
         }
     }
