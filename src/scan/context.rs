@@ -29,6 +29,7 @@ const PUBLIC_NAME_PARTS: &[&[u8]] = &[
     b"tokentype",
     b"tokenizer",
     b"publickey",
+    b"publictoken",
     b"publishable",
     b"keyid",
     b"secretname",
@@ -50,8 +51,9 @@ const HASH_PREFIXES: &[&[u8]] = &[b"sha1-", b"sha256-", b"sha384-", b"sha512-", 
 const NAME_REACH: usize = 96;
 
 /// Whether the value at `blob[start..end]` is, by its context, a public random value rather
-/// than a secret: its name says so (`csrf_token`, `a=ice-pwd:`, `integrity`, `checksum`) or it
-/// is a prefixed hash (`sha512-…`).
+/// than a secret: its name says so (`csrf_token`, `a=ice-pwd:`, `integrity`, `checksum`), its
+/// name ends in `id` (`AUTH0_CLIENT_ID`, `credentialId`: an identifier, though its name holds
+/// a secret's word) or it is a prefixed hash (`sha512-…`).
 pub fn is_public_value(blob: &[u8], start: usize, end: usize) -> bool {
     let value = &blob[start..end];
     if HASH_PREFIXES
@@ -70,9 +72,85 @@ pub fn is_public_value(blob: &[u8], start: usize, end: usize) -> bool {
         }
     }
     let folded = &folded[..len];
-    PUBLIC_NAME_PARTS
-        .iter()
-        .any(|part| folded.windows(part.len()).any(|w| w == *part))
+    names_an_identifier(name)
+        || PUBLIC_NAME_PARTS
+            .iter()
+            .any(|part| folded.windows(part.len()).any(|w| w == *part))
+}
+
+/// Whether a name's last word is `id` or `ids` (`client_id`, `credentialId`, `clientID`), and
+/// not a Vault AppRole `secret_id`, which is a credential.
+fn names_an_identifier(name: &[u8]) -> bool {
+    let words = name_words(name);
+    match words.as_slice() {
+        [.., before, last] if is_id_word(last) => !before.eq_ignore_ascii_case(b"secret"),
+        [last] => is_id_word(last),
+        _ => false,
+    }
+}
+
+fn is_id_word(word: &[u8]) -> bool {
+    word.eq_ignore_ascii_case(b"id") || word.eq_ignore_ascii_case(b"ids")
+}
+
+/// A name's words: split at `_`, `-`, `.` and where a lower-case letter or digit meets an
+/// upper-case one (`credentialId`, `clientID`: `client`, `ID`).
+fn name_words(name: &[u8]) -> Vec<&[u8]> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for i in 0..=name.len() {
+        let boundary = i == name.len()
+            || matches!(name[i], b'_' | b'-' | b'.')
+            || (i > start
+                && name[i].is_ascii_uppercase()
+                && (name[i - 1].is_ascii_lowercase() || name[i - 1].is_ascii_digit()));
+        if boundary {
+            if i > start {
+                words.push(&name[start..i]);
+            }
+            start = if i < name.len() && !name[i].is_ascii_alphanumeric() {
+                i + 1
+            } else {
+                i
+            };
+        }
+    }
+    words
+}
+
+/// Whether the value at `blob[start..end]` opened with a quote but ends before that quote
+/// closes (`"DyV64pq66z&cd00l"` cut at `&`, `"correct horse"` cut at the space): a piece of a
+/// longer string, whose randomness says nothing about the string's.
+pub fn is_quoted_fragment(blob: &[u8], start: usize, end: usize) -> bool {
+    let Some(&quote) = start.checked_sub(1).and_then(|i| blob.get(i)) else {
+        return false;
+    };
+    if !matches!(quote, b'"' | b'\'' | b'`') {
+        return false;
+    }
+    match blob.get(end) {
+        None => false,
+        Some(&b) if b == quote => false,
+        // An escaped closing quote (`\"value\"` inside a JSON string).
+        Some(b'\\') => blob.get(end + 1) != Some(&quote),
+        Some(_) => true,
+    }
+}
+
+/// Whether a value holds a printf conversion (`%s`, `%d`, `%v`, `%c` … followed by a character
+/// that is not a letter or digit, so not a URL escape like `%2F` or `%cF`): a format string
+/// with a hole, not a secret.
+pub fn is_format_template(value: &[u8]) -> bool {
+    value.windows(2).enumerate().any(|(i, pair)| {
+        pair[0] == b'%'
+            && matches!(
+                pair[1],
+                b's' | b'd' | b'v' | b'c' | b'q' | b'x' | b'f' | b'i'
+            )
+            && value
+                .get(i + 2)
+                .map_or(true, |next| !next.is_ascii_alphanumeric())
+    })
 }
 
 /// The name a value at `start` is assigned to: back over quotes, spaces and one assignment
@@ -143,6 +221,53 @@ mod tests {
             "integrity sha512-Qh0G9VSph759rHsH9xFJ",
             "sha512-Qh0G9VSph759rHsH9xFJ"
         ));
+    }
+
+    #[test]
+    fn names_that_end_in_id_are_identifiers_but_a_secret_id_is_not() {
+        assert!(public(
+            "export AUTH0_CLIENT_ID=\"nUBJjeJElAPmpwBjhWgW\"",
+            "nUBJjeJElAPmpwBjhWgW"
+        ));
+        assert!(public(
+            "  \"credentialId\": \"B9mTcFSck2LzJO2S3ols\",",
+            "B9mTcFSck2LzJO2S3ols"
+        ));
+        assert!(public("auth0_clientID: e4T9Cw1CtwE8ufo", "e4T9Cw1CtwE8ufo"));
+        assert!(!public(
+            "VAULT_SECRET_ID=9f1c4d2e8a7b6c5d",
+            "9f1c4d2e8a7b6c5d"
+        ));
+        assert!(!public("apiKeyValid = Zx8Kq2Lm9Vb4", "Zx8Kq2Lm9Vb4")); // leakward:allow
+        assert!(!public("GITHUB_TOKEN=Zx8Kq2Lm9Vb4", "Zx8Kq2Lm9Vb4")); // leakward:allow
+        assert!(public(
+            "publicToken = \"9Cnzj4p4WGeKLs1Pt8Qu\"",
+            "9Cnzj4p4WGeKLs1Pt8Qu"
+        ));
+    }
+
+    #[test]
+    fn a_piece_of_a_quoted_string_is_a_fragment() {
+        let fragment = |line: &str, value: &str| {
+            let start = line.find(value).expect("value in line");
+            is_quoted_fragment(line.as_bytes(), start, start + value.len())
+        };
+        assert!(fragment("secret = \"DyV64pq66z&cd00l\"", "DyV64pq66z"));
+        assert!(fragment("password: 'correct horse'", "correct"));
+        assert!(!fragment("secret = \"DyV64pq66zcd00l\"", "DyV64pq66zcd00l")); // leakward:allow
+        assert!(!fragment("{\\\"token\\\": \\\"Kq2Lm9Vb4\\\"}", "Kq2Lm9Vb4")); // leakward:allow
+        assert!(!fragment("TOKEN=Kq2Lm9Vb4&x=1", "Kq2Lm9Vb4")); // leakward:allow
+        assert!(!fragment("\"Kq2Lm9Vb4", "Kq2Lm9Vb4"));
+    }
+
+    #[test]
+    fn printf_conversions_make_a_template() {
+        assert!(is_format_template(b"DyVdf7%c^AXw4MH9gT1CP"));
+        assert!(is_format_template(b"Bearer%s"));
+        assert!(is_format_template(b"key-%d-x"));
+        assert!(!is_format_template(b"spring%2Fpass%3Dq8Zt"));
+        assert!(!is_format_template(b"%uD!Am3zwr8FwGv*%=jE"));
+        assert!(!is_format_template(b"Zx8Kq2%cFLm9Vb4"));
     }
 
     #[test]

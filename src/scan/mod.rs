@@ -11,7 +11,7 @@ mod overlap;
 mod pairs;
 mod randomness;
 
-pub use context::is_public_value;
+pub use context::{is_format_template, is_public_value, is_quoted_fragment};
 pub use entropy::shannon_entropy;
 pub use lookalike::{is_code_name, is_inside_base64_blob, is_placeholder};
 pub use randomness::{
@@ -362,7 +362,10 @@ fn value_check_passes(rule: &Rule, blob: &[u8], start: usize, end: usize) -> boo
     match rule.value_check {
         None => true,
         Some(ValueCheck::Random) => {
-            looks_random(&blob[start..end]) && !is_public_value(blob, start, end)
+            looks_random(&blob[start..end])
+                && !is_public_value(blob, start, end)
+                && !is_quoted_fragment(blob, start, end)
+                && !is_format_template(&blob[start..end])
         }
         Some(ValueCheck::BasicAuth) => basic_auth_password_looks_random(&blob[start..end]),
     }
