@@ -456,18 +456,22 @@ mod tests {
 
     /// The matches of a rule that starts at a keyword, searched unanchored through merged
     /// windows from each keyword occurrence, as before such rules were tried anchored.
-    fn unanchored_matches(scanner: &Scanner<'_>, rule: usize, blob: &[u8]) -> Vec<Match> {
-        let mut windows: Vec<Window> = Vec::new();
-        scanner.rules.keywords().for_each_hit(blob, |hit| {
-            if hit.rule == rule {
-                let end = (hit.end + scanner.rules.rule(rule).window).min(blob.len());
-                windows.push(Window {
-                    rule,
-                    start: hit.start,
-                    end,
-                });
-            }
-        });
+    /// `hits` are all keyword occurrences in `blob`.
+    fn unanchored_matches(
+        scanner: &Scanner<'_>,
+        rule: usize,
+        blob: &[u8],
+        hits: &[crate::rules::KeywordHit],
+    ) -> Vec<Match> {
+        let mut windows: Vec<Window> = hits
+            .iter()
+            .filter(|hit| hit.rule == rule)
+            .map(|hit| Window {
+                rule,
+                start: hit.start,
+                end: (hit.end + scanner.rules.rule(rule).window).min(blob.len()),
+            })
+            .collect();
         windows.sort_unstable_by_key(|w| w.start);
         windows.dedup_by(|window, kept| {
             let joins = window.start <= kept.end;
@@ -525,10 +529,18 @@ mod tests {
         lines.push(line);
         for separator in ["\n", " ", ""] {
             let blob = lines.join(separator);
+            let (_, all_starts) = scanner.windows(blob.as_bytes(), |_| {});
+            let mut hits = Vec::new();
+            rules
+                .keywords()
+                .for_each_hit(blob.as_bytes(), |hit| hits.push(hit));
             for &rule in &anchored {
-                let mut expected = unanchored_matches(&scanner, rule, blob.as_bytes());
-                let (_, starts) = scanner.windows(blob.as_bytes(), |_| {});
-                let starts = starts.into_iter().filter(|s| s.rule == rule).collect();
+                let mut expected = unanchored_matches(&scanner, rule, blob.as_bytes(), &hits);
+                let starts = all_starts
+                    .iter()
+                    .filter(|s| s.rule == rule)
+                    .copied()
+                    .collect();
                 let mut found = Vec::new();
                 scanner.confirm_anchored(blob.as_bytes(), starts, &mut found);
                 expected.sort_by_key(|m| m.start);
