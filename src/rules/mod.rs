@@ -517,15 +517,21 @@ pub fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
     }
 }
 
-/// Checks a pattern without compiling it: valid syntax (bytes, Unicode off), not too large,
-/// and a capture group for the secret.
-fn check_pattern_syntax(pattern: &str) -> std::result::Result<(), String> {
-    let syntax = regex_syntax::ParserBuilder::new()
+/// Parses a pattern with the syntax [`compile_pattern`] compiles it with (bytes, Unicode off),
+/// for checks that look at its structure. The error reads "invalid pattern: …".
+fn parse_pattern(pattern: &str) -> std::result::Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
-        .map_err(|e| format!("invalid pattern: {e}"))?;
+        .map_err(|e| format!("invalid pattern: {e}"))
+}
+
+/// Checks a pattern without compiling it: valid syntax (bytes, Unicode off), not too large,
+/// and a capture group for the secret.
+fn check_pattern_syntax(pattern: &str) -> std::result::Result<(), String> {
+    let syntax = parse_pattern(pattern)?;
     let size = estimated_program_size(&syntax);
     if size > MAX_PROGRAM_SIZE {
         return Err(format!(
@@ -715,12 +721,7 @@ mod tests {
     #[test]
     fn every_builtin_pattern_is_well_under_the_size_estimate_limit() {
         for (file, definition) in builtin_definitions().unwrap() {
-            let hir = regex_syntax::ParserBuilder::new()
-                .unicode(false)
-                .utf8(false)
-                .build()
-                .parse(&definition.pattern)
-                .unwrap();
+            let hir = parse_pattern(&definition.pattern).unwrap();
             let size = estimated_program_size(&hir);
             assert!(
                 size * 4 < MAX_PROGRAM_SIZE,
@@ -739,12 +740,7 @@ mod tests {
                 continue;
             }
             anchored += 1;
-            let hir = regex_syntax::ParserBuilder::new()
-                .unicode(false)
-                .utf8(false)
-                .build()
-                .parse(&definition.pattern)
-                .unwrap();
+            let hir = parse_pattern(&definition.pattern).unwrap();
             // Every match starts with one of the extracted literals (an empty one would start
             // anywhere); the extraction's limits shape which literals come out, so each limit
             // gives a proof of its own.

@@ -86,12 +86,7 @@ pub(super) fn compile_pairs(
         let partner = match (&d.rule, &d.pattern) {
             (Some(rule), None) => index_of(rule).map(Partner::Rule),
             (None, Some(pattern)) => {
-                let syntax = regex_syntax::ParserBuilder::new()
-                    .unicode(false)
-                    .utf8(false)
-                    .build()
-                    .parse(pattern)
-                    .map_err(|e| fail(format!("invalid pattern: {e}")))?;
+                let syntax = super::parse_pattern(pattern).map_err(fail)?;
                 if syntax.properties().explicit_captures_len() < 1 {
                     return Err(fail(
                         "pattern needs a capture group: group 1 is the part".into(),
