@@ -22,6 +22,9 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "redacted",
     "dummy",
     "changeme",
+    // Oracle's demo account scott/tiger, which SQLAlchemy's, JDBC's and Oracle's own docs and
+    // tests use everywhere (`scott:tiger@localhost`, `PASSWORD = 'tiger^5HHH'`).
+    "tiger",
     "sample",
     "insert",
     "replace",
@@ -79,7 +82,7 @@ pub fn is_placeholder(secret: &[u8], prefix_len: usize) -> bool {
     if distinct_bytes(body) < 4 {
         return true;
     }
-    if longest_ascending_run(body) >= 8 {
+    if longest_ascending_run(body) >= 8 || is_counted(body) {
         return true;
     }
     placeholder_markers().is_match(secret)
@@ -92,6 +95,30 @@ fn distinct_bytes(bytes: &[u8]) -> usize {
     let mut seen = [false; 256];
     bytes.iter().for_each(|&b| seen[b as usize] = true);
     seen.iter().filter(|&&s| s).count()
+}
+
+/// Whether `body` was counted out by hand: every second or third character ascends for eight
+/// steps (`a1b2c3d4e5f6a7b8…`, `aA1bB2cC3dD4…`), or at least half of all neighbours ascend
+/// (`xbc123def456ghi789…`). In random characters a neighbour ascends about once in thirty.
+fn is_counted(body: &[u8]) -> bool {
+    let ascends = |a: u8, b: u8| a.is_ascii_alphanumeric() && b == a.wrapping_add(1);
+    let strided = (2..=3).any(|stride| {
+        let mut runs = [1usize; 3];
+        body.windows(stride + 1).enumerate().any(|(i, w)| {
+            let run = &mut runs[i % stride];
+            *run = if ascends(w[0], w[stride]) {
+                *run + 1
+            } else {
+                1
+            };
+            *run >= 8
+        })
+    });
+    let ascending = body
+        .windows(2)
+        .filter(|pair| ascends(pair[0], pair[1]))
+        .count();
+    strided || (body.len() >= 16 && ascending * 2 >= body.len() - 1)
 }
 
 fn longest_ascending_run(bytes: &[u8]) -> usize {
@@ -196,6 +223,10 @@ mod tests {
             b"<your-api-key>",
             b"sk-...",
             b"REDACTED_REDACTED_1",
+            b"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",
+            b"configcat-sdk-1/short/aA1bB2cC3dD4eE5fF6gG7h",
+            b"xbc123def456ghi789jkl012mno345",
+            b"tiger^5HHH",
         ] {
             let prefix = [&b"sk-proj-"[..], b"sk-ant-api03-"]
                 .iter()

@@ -10,6 +10,7 @@ mod lookalike;
 mod overlap;
 mod pairs;
 mod randomness;
+mod typed;
 
 pub use context::{is_format_template, is_public_value, is_quoted_fragment};
 pub use entropy::shannon_entropy;
@@ -17,6 +18,7 @@ pub use lookalike::{is_code_name, is_inside_base64_blob, is_placeholder};
 pub use randomness::{
     basic_auth_password_looks_random, judge, looks_random, signals, Signals, Verdict,
 };
+pub use typed::{has_typed_run, is_edited_hex};
 
 use crate::rules::{CompiledPattern, Rule, RuleSet, TriggerHit, ValueCheck};
 use regex_automata::util::captures::Captures;

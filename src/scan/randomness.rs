@@ -23,6 +23,7 @@
 //! real repositories; docs/generic-detector.md tells how and what precision and recall they give.
 
 use super::bigrams::SURPRISE;
+use super::typed::{has_typed_run, is_edited_hex};
 
 /// Bits of randomness a value's length and alphabet must be able to carry: 8 random
 /// alphanumerics carry 47.6, 8 hex digits 32.
@@ -68,8 +69,11 @@ pub enum Verdict {
     UrlOrPath,
     /// A reference to a value kept elsewhere: `$VAR`, `%VAR%`, `process.env.X`, `os.environ`.
     Reference,
-    /// Typed sequences (`abc`, `123`, `AbC123dEf`).
+    /// Typed sequences (`abc`, `123`, `AbC123dEf`), a counted run of five (`12345`) or a
+    /// keyboard row (`qwer`).
     Sequence,
+    /// Hexadecimal with a letter or two out of place: a hex key edited by hand.
+    EditedHex,
     /// Less varied than a random string of its length and alphabet.
     LowEntropy,
     /// Made of common letter pairs: words, or a prefix and a word (`sk-ant-oat01-SECRETMATERIAL`).
@@ -194,8 +198,11 @@ pub fn judge(value: &[u8]) -> Verdict {
     if let Some(verdict) = shape(value) {
         return verdict;
     }
+    if is_edited_hex(value) {
+        return Verdict::EditedHex;
+    }
     let s = signals(value);
-    if s.sequential > MAX_SEQUENTIAL {
+    if s.sequential > MAX_SEQUENTIAL || has_typed_run(value) {
         return Verdict::Sequence;
     }
     if s.hex && s.body_length * 2 >= s.length {
