@@ -127,6 +127,10 @@ pub enum ValueCheck {
     /// The secret is the base64 of `user:password` (HTTP Basic authentication) and the
     /// password must look random.
     BasicAuth,
+    /// The secret is a JSON Web Token whose header and claims decode to JSON objects, the
+    /// header naming an algorithm other than `none`, and whose claims are not a published
+    /// sample's (`crate::scan::is_plausible_jwt`).
+    Jwt,
 }
 
 /// Bytes searched after a keyword occurrence when a rule sets no `window`.

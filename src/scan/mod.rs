@@ -6,6 +6,7 @@ mod bigrams;
 mod context;
 pub mod decode;
 mod entropy;
+mod jwt;
 mod lookalike;
 mod overlap;
 mod pairs;
@@ -14,6 +15,7 @@ mod typed;
 
 pub use context::{is_format_template, is_public_value, is_quoted_fragment};
 pub use entropy::shannon_entropy;
+pub use jwt::is_plausible_jwt;
 pub use lookalike::{is_code_name, is_inside_base64_blob, is_placeholder};
 pub use randomness::{
     basic_auth_password_looks_random, judge, looks_random, signals, Signals, Verdict,
@@ -370,6 +372,7 @@ fn value_check_passes(rule: &Rule, blob: &[u8], start: usize, end: usize) -> boo
                 && !is_format_template(&blob[start..end])
         }
         Some(ValueCheck::BasicAuth) => basic_auth_password_looks_random(&blob[start..end]),
+        Some(ValueCheck::Jwt) => is_plausible_jwt(&blob[start..end]),
     }
 }
 
