@@ -5,7 +5,10 @@
 mod definition;
 mod interleaved;
 mod keywords;
+mod names;
 mod pair;
+mod prefixes;
+mod shape;
 pub mod triggers;
 
 pub use definition::{
@@ -13,7 +16,10 @@ pub use definition::{
     DEFAULT_LOOKBEHIND, DEFAULT_WINDOW, MAX_PAIR_LINES, MAX_WINDOW,
 };
 pub use keywords::{KeywordHit, KeywordIndex, TriggerHit};
+use names::ProviderNames;
 pub use pair::{Pair, PartPattern, Partner};
+use prefixes::ProviderPrefixes;
+use shape::SecretShape;
 
 use crate::error::{Error, Result};
 /// A rule's compiled pattern ([`Rule::regex`]): searched unanchored through a window, or
@@ -46,6 +52,8 @@ pub struct Rule {
     /// The pattern, compiled on first use: most rules never see their keyword in a given
     /// tree, and compiling all of them up front costs more than scanning a small repository.
     regex: OnceLock<Result<CompiledPattern, String>>,
+    /// The secret part of the pattern, compiled on first use ([`Rule::fits_secret_shape`]).
+    shape: OnceLock<Option<SecretShape>>,
     /// Minimum Shannon entropy of the secret (0 when unset).
     pub min_entropy: f64,
     /// How bad a leak is.
@@ -86,6 +94,15 @@ impl Rule {
             .get_or_init(|| compile_pattern(&self.pattern))
             .as_ref()
             .map_err(String::as_str)
+    }
+
+    /// Whether the whole of `value` has the shape of this rule's secret (its pattern's group 1,
+    /// without the context around it). False for a pattern without a usable group.
+    pub fn fits_secret_shape(&self, value: &[u8]) -> bool {
+        self.shape
+            .get_or_init(|| SecretShape::of(&self.pattern))
+            .as_ref()
+            .is_some_and(|shape| shape.fits(value))
     }
 
     /// The length of the longest keyword that starts `secret` (ASCII case-insensitive), or 0.
@@ -150,46 +167,8 @@ pub struct RuleSet {
     digest: String,
     /// See [`RuleSet::starts_with_provider_prefix`].
     provider_prefixes: ProviderPrefixes,
-}
-
-/// The keywords of specific (not fallback) rules that end in `_`, `-` or `.` (`sk-`,
-/// `xoxp-`, `apify_api_`): provider prefixes, lower-cased, with their lengths.
-#[derive(Debug, Default)]
-struct ProviderPrefixes {
-    prefixes: HashSet<Vec<u8>>,
-    lengths: Vec<usize>,
-}
-
-impl ProviderPrefixes {
-    fn of(rules: &[Rule]) -> ProviderPrefixes {
-        let prefixes: HashSet<Vec<u8>> = rules
-            .iter()
-            .filter(|rule| !rule.fallback)
-            .flat_map(|rule| rule.keywords.iter())
-            .map(|keyword| keyword.as_bytes().to_ascii_lowercase())
-            .filter(|keyword| {
-                keyword.len() >= 3 && matches!(keyword.last(), Some(b'_' | b'-' | b'.'))
-            })
-            .filter(|keyword| {
-                keyword[..keyword.len() - 1]
-                    .iter()
-                    .all(u8::is_ascii_alphanumeric)
-            })
-            .collect();
-        let mut lengths: Vec<usize> = prefixes.iter().map(Vec::len).collect();
-        lengths.sort_unstable();
-        lengths.dedup();
-        ProviderPrefixes { prefixes, lengths }
-    }
-
-    fn starts(&self, value: &[u8]) -> bool {
-        self.lengths.iter().any(|&length| {
-            value.len() > length
-                && self
-                    .prefixes
-                    .contains(&value[..length].to_ascii_lowercase())
-        })
-    }
+    /// See [`RuleSet::names_a_provider_of_another_shape`]; built on first use.
+    provider_names: OnceLock<ProviderNames>,
 }
 
 impl RuleSet {
@@ -281,6 +260,7 @@ impl RuleSet {
             pairs_of,
             digest,
             provider_prefixes,
+            provider_names: OnceLock::new(),
         })
     }
 
@@ -325,12 +305,32 @@ impl RuleSet {
         &self.rules
     }
 
-    /// Whether `value` starts with a provider's prefix: a keyword ending in `_`, `-` or `.`
-    /// of a specific rule (`sk-`, `xoxp-`, `apify_api_`). A generic rule leaves such a value
+    /// Whether `value` starts with a provider's prefix (see [`ProviderPrefixes`]: `sk-`,
+    /// `xoxp-`, `apify_api_`, `HRKU-AA`). A generic rule leaves such a value
     /// to its provider's rule, which knows its length and alphabet: one that rule rejects
     /// is a truncated or made-up key (`sk-…` of the wrong length), not a generic secret.
     pub fn starts_with_provider_prefix(&self, value: &[u8]) -> bool {
         self.provider_prefixes.starts(value)
+    }
+
+    /// Whether `name` (an assignment's name) names a provider, none of whose rules' secret
+    /// shapes `value` has: `deepgram_key = <32 hex>` when Deepgram keys are 40 hex digits. A
+    /// generic rule leaves such a value alone: it is not the named provider's key (a test's
+    /// near-miss, a truncated or made-up key), and the provider's rule has already judged the
+    /// line. Names of no provider, or of platforms with more kinds of secret than the rules
+    /// know, decide nothing.
+    ///
+    /// `name_words` is the name split into words (`WANDB_API_KEY`: `WANDB`, `API`, `KEY`); a
+    /// provider is named by one word or a few consecutive ones.
+    pub fn names_a_provider_of_another_shape(&self, name_words: &[&[u8]], value: &[u8]) -> bool {
+        let names = self
+            .provider_names
+            .get_or_init(|| ProviderNames::of(&self.rules));
+        let named = names.rules_named_in(name_words);
+        !named.is_empty()
+            && !named
+                .iter()
+                .any(|&index| self.rules[index].fits_secret_shape(value))
     }
 
     /// The rule at `index`.
@@ -631,6 +631,7 @@ fn compile_rule(file: String, d: RuleDefinition, check_pattern: bool) -> Result<
     }
     Ok(Rule {
         regex: OnceLock::new(),
+        shape: OnceLock::new(),
         starts_at_keyword: d.starts_at_keyword,
         min_entropy: d.min_entropy.unwrap_or(0.0),
         window,

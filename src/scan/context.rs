@@ -95,7 +95,7 @@ fn is_id_word(word: &[u8]) -> bool {
 
 /// A name's words: split at `_`, `-`, `.` and where a lower-case letter or digit meets an
 /// upper-case one (`credentialId`, `clientID`: `client`, `ID`).
-fn name_words(name: &[u8]) -> Vec<&[u8]> {
+pub(super) fn name_words(name: &[u8]) -> Vec<&[u8]> {
     let mut words = Vec::new();
     let mut start = 0;
     for i in 0..=name.len() {
@@ -137,6 +137,41 @@ pub fn is_quoted_fragment(blob: &[u8], start: usize, end: usize) -> bool {
     }
 }
 
+/// Whether the value at `blob[start..end]` is assigned to a key's or a token's name (`API_KEY`,
+/// `auth_token`, `credentials`; not a password's or a secret's) but holds what keys and
+/// tokens never do: a sign among `!@#^*`, a `%` that is not a URL escape (`%2F`), or `=`
+/// before the end (base64 pads only at the end). Generated keys and tokens are drawn from
+/// letters, digits and `-_.~+/`; passwords and secrets (Django's `SECRET_KEY`) may hold any
+/// sign, so those names keep them, and so do values with no such name (a URL's password).
+pub fn is_signed_token_value(blob: &[u8], start: usize, end: usize) -> bool {
+    let value = &blob[start..end];
+    let signed = value.iter().enumerate().any(|(i, &b)| match b {
+        b'!' | b'@' | b'#' | b'^' | b'*' => true,
+        b'%' => {
+            !(value.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && value.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+        }
+        b'=' => value[i..].iter().any(|&b| b != b'='),
+        _ => false,
+    });
+    if !signed {
+        return false;
+    }
+    let has = |word: &[u8], parts: &[&[u8]]| {
+        let word = word.to_ascii_lowercase();
+        parts
+            .iter()
+            .any(|part| word.windows(part.len()).any(|w| w == *part))
+    };
+    let words = name_words(assigned_name(blob, start));
+    words
+        .iter()
+        .any(|w| has(w, &[b"key", b"token", b"auth", b"credential"]))
+        && !words
+            .iter()
+            .any(|w| has(w, &[b"pass", b"pwd", b"secret", b"phrase"]))
+}
+
 /// Whether a value holds a printf conversion (`%s`, `%d`, `%v`, `%c` … followed by a character
 /// that is not a letter or digit, so not a URL escape like `%2F` or `%cF`): a format string
 /// with a hole, not a secret.
@@ -155,7 +190,7 @@ pub fn is_format_template(value: &[u8]) -> bool {
 
 /// The name a value at `start` is assigned to: back over quotes, spaces and one assignment
 /// operator (`=`, `:`, `=>`, `>`, `,`), then over the name's characters, on the same line.
-fn assigned_name(blob: &[u8], start: usize) -> &[u8] {
+pub(super) fn assigned_name(blob: &[u8], start: usize) -> &[u8] {
     let floor = start.saturating_sub(NAME_REACH);
     let mut i = start;
     let skippable = |b: u8| matches!(b, b'"' | b'\'' | b'`' | b' ' | b'\t' | b']' | b'\\');
@@ -197,6 +232,35 @@ mod tests {
     fn public(line: &str, value: &str) -> bool {
         let start = line.find(value).expect("value in line");
         is_public_value(line.as_bytes(), start, start + value.len())
+    }
+
+    fn signed_token(line: &str, value: &str) -> bool {
+        let start = line.find(value).expect("value in line");
+        is_signed_token_value(line.as_bytes(), start, start + value.len())
+    }
+
+    #[test]
+    fn signs_in_a_key_or_token_are_not_a_key_or_token() {
+        assert!(signed_token(
+            "API_KEY=Qh6DP6Zf7vHtm@DDsbS219qcz4d883Y9",
+            "Qh6DP6Zf7vHtm@DDsbS219qcz4d883Y9"
+        ));
+        assert!(signed_token(
+            "credentials: yUeIqnFwILOIlEPyBt+=JOAdwfQ7",
+            "yUeIqnFwILOIlEPyBt+=JOAdwfQ7"
+        ));
+        assert!(!signed_token(
+            "api_key: yUeIqnFwILOIlEPyBtJOAdwfQ7==", // leakward:allow
+            "yUeIqnFwILOIlEPyBtJOAdwfQ7=="
+        ));
+        assert!(!signed_token(
+            "DB_PASSWORD=%uD!Am3zwr8FwGv*%=jE", // leakward:allow
+            "%uD!Am3zwr8FwGv*%=jE"
+        ));
+        assert!(!signed_token(
+            "SECRET_KEY = 'x9!k@2#zq^8*mw'", // leakward:allow
+            "x9!k@2#zq^8*mw"
+        ));
     }
 
     #[test]

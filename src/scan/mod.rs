@@ -13,7 +13,7 @@ mod pairs;
 mod randomness;
 mod typed;
 
-pub use context::{is_format_template, is_public_value, is_quoted_fragment};
+pub use context::{is_format_template, is_public_value, is_quoted_fragment, is_signed_token_value};
 pub use entropy::shannon_entropy;
 pub use jwt::is_plausible_jwt;
 pub use lookalike::{is_code_name, is_inside_base64_blob, is_placeholder};
@@ -349,6 +349,11 @@ fn check(
         || (rule.fallback && rule.value_check.is_none() && is_code_name(secret))
         || !value_check_passes(rule, blob, start, end)
         || (rule.fallback && rules.starts_with_provider_prefix(secret))
+        || (rule.value_check == Some(ValueCheck::Random)
+            && rules.names_a_provider_of_another_shape(
+                &context::name_words(context::assigned_name(blob, start)),
+                secret,
+            ))
     {
         return None;
     }
@@ -370,6 +375,7 @@ fn value_check_passes(rule: &Rule, blob: &[u8], start: usize, end: usize) -> boo
                 && !is_public_value(blob, start, end)
                 && !is_quoted_fragment(blob, start, end)
                 && !is_format_template(&blob[start..end])
+                && !is_signed_token_value(blob, start, end)
         }
         Some(ValueCheck::BasicAuth) => basic_auth_password_looks_random(&blob[start..end]),
         Some(ValueCheck::Jwt) => is_plausible_jwt(&blob[start..end]),
