@@ -166,7 +166,8 @@ pub struct RuleSet {
     /// See [`RuleSet::digest`].
     digest: String,
     /// See [`RuleSet::starts_with_provider_prefix`].
-    provider_prefixes: ProviderPrefixes,
+    /// Built on first use: a run with no generic candidate never needs it.
+    provider_prefixes: OnceLock<ProviderPrefixes>,
     /// See [`RuleSet::names_a_provider_of_another_shape`]; built on first use.
     provider_names: OnceLock<ProviderNames>,
 }
@@ -252,14 +253,13 @@ impl RuleSet {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let provider_prefixes = ProviderPrefixes::of(&rules);
         Ok(RuleSet {
             rules,
             keywords,
             pairs: Vec::new(),
             pairs_of,
             digest,
-            provider_prefixes,
+            provider_prefixes: OnceLock::new(),
             provider_names: OnceLock::new(),
         })
     }
@@ -310,7 +310,9 @@ impl RuleSet {
     /// to its provider's rule, which knows its length and alphabet: one that rule rejects
     /// is a truncated or made-up key (`sk-…` of the wrong length), not a generic secret.
     pub fn starts_with_provider_prefix(&self, value: &[u8]) -> bool {
-        self.provider_prefixes.starts(value)
+        self.provider_prefixes
+            .get_or_init(|| ProviderPrefixes::of(&self.rules))
+            .starts(value)
     }
 
     /// Whether `name` (an assignment's name) names a provider, none of whose rules' secret

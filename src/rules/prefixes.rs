@@ -2,9 +2,13 @@
 //! `HRKU-AA`), which a generic rule leaves to the provider's own rule.
 
 use super::Rule;
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
+};
 use std::collections::HashSet;
 
-/// The provider prefixes of a rule set, lower-cased, with their lengths.
+/// The provider prefixes of a rule set, searched at the start of a value only (ASCII case
+/// insensitive).
 ///
 /// A keyword of a specific (not fallback) rule is a prefix when it ends in `_`, `-` or `.`
 /// and is otherwise alphanumeric (`sk-`, `xoxp-`). For a rule whose every match starts at one
@@ -13,10 +17,9 @@ use std::collections::HashSet;
 /// separator, a digit or a capital (`apify_api_`, `HRKU-AA`, `cmVmdGtu`, `AKIA`). Plain words
 /// (`deepgram`, `secret`) name a provider next to a key; they do not begin one. Nor does
 /// `eyJ…`, base64 of `{"`: the start of any JSON Web Token, which the JWT rule judges.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct ProviderPrefixes {
-    prefixes: HashSet<Vec<u8>>,
-    lengths: Vec<usize>,
+    automaton: AhoCorasick,
 }
 
 impl ProviderPrefixes {
@@ -32,20 +35,23 @@ impl ProviderPrefixes {
             })
             .map(|keyword| keyword.as_bytes().to_ascii_lowercase())
             .collect();
-        let mut lengths: Vec<usize> = prefixes.iter().map(Vec::len).collect();
-        lengths.sort_unstable();
-        lengths.dedup();
-        ProviderPrefixes { prefixes, lengths }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .start_kind(StartKind::Anchored)
+            .match_kind(MatchKind::LeftmostLongest)
+            // Built on every run, searched a few bytes at a time: a cheap build wins.
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(prefixes)
+            .expect("provider prefixes are short literals");
+        ProviderPrefixes { automaton }
     }
 
-    /// Whether `value` starts with one of the prefixes and goes on past it.
+    /// Whether `value` starts with one of the prefixes and goes on past the longest one it
+    /// starts with.
     pub(crate) fn starts(&self, value: &[u8]) -> bool {
-        self.lengths.iter().any(|&length| {
-            value.len() > length
-                && self
-                    .prefixes
-                    .contains(&value[..length].to_ascii_lowercase())
-        })
+        self.automaton
+            .find(Input::new(value).anchored(Anchored::Yes))
+            .is_some_and(|m| m.end() < value.len())
     }
 }
 
@@ -70,6 +76,27 @@ fn is_prefix(keyword: &[u8], starts_at_keyword: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::is_prefix;
+    use crate::rules::RuleSet;
+
+    #[test]
+    fn values_that_start_with_a_builtin_prefix_and_go_on() {
+        let rules = RuleSet::builtin().expect("built-in rules load");
+        for value in [
+            &b"apify_api_NcjXcxEz2XL1irjppyWSHvjghalQOd1LXOHv_extra"[..],
+            b"APIFY_API_NcjXcxEz2XL1irjppyWSHvjghalQOd1LXOHv",
+            b"HRKU-AAlQ1aVoHDujJ9QsDHdHlHO0hbzoERRSO45ZQusSYHg_____w4_hLrA",
+            b"sk-q8Zt3LmW0pXv7RkB2sYc9NdH4jFa6GeU",
+        ] {
+            assert!(rules.starts_with_provider_prefix(value), "{value:?}");
+        }
+        for value in [
+            &b"q8Zt3LmW0pXv7RkB2sYc9NdH4jFa6GeU"[..],
+            b"apify_api_",
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0.c2ln",
+        ] {
+            assert!(!rules.starts_with_provider_prefix(value), "{value:?}");
+        }
+    }
 
     #[test]
     fn separators_digits_and_capitals_make_a_prefix_plain_words_do_not() {

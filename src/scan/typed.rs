@@ -31,12 +31,15 @@ pub fn is_edited_hex(value: &[u8]) -> bool {
     if value.len() < MIN_EDITED_HEX_LEN || !value.iter().all(u8::is_ascii_alphanumeric) {
         return false;
     }
-    let beyond_f = value
-        .iter()
-        .filter(|b| b.is_ascii_alphabetic() && !b.is_ascii_hexdigit())
-        .count();
-    let hex_lower = value.iter().filter(|b| (b'a'..=b'f').contains(*b)).count();
-    let hex_upper = value.iter().filter(|b| (b'A'..=b'F').contains(*b)).count();
+    let (mut beyond_f, mut hex_lower, mut hex_upper) = (0, 0, 0);
+    for b in value {
+        match b {
+            b'a'..=b'f' => hex_lower += 1,
+            b'A'..=b'F' => hex_upper += 1,
+            b'0'..=b'9' => {}
+            _ => beyond_f += 1,
+        }
+    }
     let (major, minor) = (hex_lower.max(hex_upper), hex_lower.min(hex_upper));
     // Out of place: the letters beyond `f`, and the hex letters of the minority case.
     let edits = beyond_f + minor;
@@ -57,18 +60,30 @@ pub fn is_edited_hex(value: &[u8]) -> bool {
 /// assert!(!has_typed_run(b"q8Zt3LmW0pXv7RkB2sYc9NdH4jFa6GeU"));
 /// ```
 pub fn has_typed_run(value: &[u8]) -> bool {
-    let folded: Vec<u8> = value.iter().map(u8::to_ascii_lowercase).collect();
     let mut run = 1;
-    for pair in folded.windows(2) {
-        let next = pair[0].is_ascii_alphanumeric() && pair[1] == pair[0] + 1;
-        run = if next { run + 1 } else { 1 };
-        if run >= TYPED_RUN {
+    for (i, &byte) in value.iter().enumerate() {
+        let a = byte.to_ascii_lowercase();
+        if let Some(&next) = value.get(i + 1) {
+            run = if a.is_ascii_alphanumeric() && next.to_ascii_lowercase() == a + 1 {
+                run + 1
+            } else {
+                1
+            };
+            if run >= TYPED_RUN {
+                return true;
+            }
+        }
+        let walk_here = |walk: &&[u8]| {
+            walk[0] == a
+                && value
+                    .get(i..i + walk.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(walk))
+        };
+        if KEYBOARD_WALKS.iter().any(walk_here) {
             return true;
         }
     }
-    KEYBOARD_WALKS
-        .iter()
-        .any(|walk| folded.windows(walk.len()).any(|w| w == *walk))
+    false
 }
 
 #[cfg(test)]
