@@ -97,12 +97,13 @@ impl Rule {
     }
 
     /// Whether the whole of `value` has the shape of this rule's secret (its pattern's group 1,
-    /// without the context around it). False for a pattern without a usable group.
+    /// without the context around it). True when the shape cannot be told (a custom pattern
+    /// whose group does not compile alone): a rule that cannot tell does not disown a value.
     pub fn fits_secret_shape(&self, value: &[u8]) -> bool {
         self.shape
             .get_or_init(|| SecretShape::of(&self.pattern))
             .as_ref()
-            .is_some_and(|shape| shape.fits(value))
+            .map_or(true, |shape| shape.fits(value))
     }
 
     /// The length of the longest keyword that starts `secret` (ASCII case-insensitive), or 0.
@@ -305,7 +306,7 @@ impl RuleSet {
         &self.rules
     }
 
-    /// Whether `value` starts with a provider's prefix (see [`ProviderPrefixes`]: `sk-`,
+    /// Whether `value` starts with a provider's prefix (src/rules/prefixes.rs: `sk-`,
     /// `xoxp-`, `apify_api_`, `HRKU-AA`). A generic rule leaves such a value
     /// to its provider's rule, which knows its length and alphabet: one that rule rejects
     /// is a truncated or made-up key (`sk-…` of the wrong length), not a generic secret.
@@ -315,8 +316,8 @@ impl RuleSet {
             .starts(value)
     }
 
-    /// Whether `name` (an assignment's name) names a provider, none of whose rules' secret
-    /// shapes `value` has: `deepgram_key = <32 hex>` when Deepgram keys are 40 hex digits. A
+    /// Whether an assignment's name (`name_words`) names a provider, none of whose rules'
+    /// secret shapes `value` has: `deepgram_key = <32 hex>` when Deepgram keys are 40 hex digits. A
     /// generic rule leaves such a value alone: it is not the named provider's key (a test's
     /// near-miss, a truncated or made-up key), and the provider's rule has already judged the
     /// line. Names of no provider, or of platforms with more kinds of secret than the rules

@@ -14,9 +14,7 @@ impl SecretShape {
     /// The shape of `pattern`'s group 1, or `None` for a pattern without one (or one that does
     /// not compile, which loading the rule has already reported).
     pub(crate) fn of(pattern: &str) -> Option<SecretShape> {
-        let hir = parse_pattern(pattern).ok()?;
-        let group = group_one(&hir)?;
-        compile_pattern(&format!("^(?:{group})$"))
+        compile_pattern(&whole_group_one(pattern)?)
             .ok()
             .map(SecretShape)
     }
@@ -27,6 +25,12 @@ impl SecretShape {
             .search(&Input::new(value).anchored(Anchored::Yes))
             .is_some_and(|m| m.end() == value.len())
     }
+}
+
+/// `pattern`'s group 1 as a pattern of its own, anchored at both ends.
+fn whole_group_one(pattern: &str) -> Option<String> {
+    let hir = parse_pattern(pattern).ok()?;
+    group_one(&hir).map(|group| format!("^(?:{group})$"))
 }
 
 /// The expression inside capture group 1.
@@ -42,7 +46,17 @@ fn group_one(hir: &Hir) -> Option<&Hir> {
 
 #[cfg(test)]
 mod tests {
-    use super::SecretShape;
+    use super::{whole_group_one, SecretShape};
+    use crate::rules::{builtin_definitions, parse_pattern};
+
+    #[test]
+    fn every_builtin_rule_has_a_secret_shape_that_parses() {
+        for (_, definition) in builtin_definitions().expect("built-in rules load") {
+            let shape = whole_group_one(&definition.pattern)
+                .unwrap_or_else(|| panic!("{}: no group 1", definition.id));
+            parse_pattern(&shape).unwrap_or_else(|e| panic!("{}: {e}: {shape}", definition.id));
+        }
+    }
 
     #[test]
     fn the_shape_is_group_one_matched_whole() {
