@@ -19,7 +19,7 @@ use crate::lines::{count_chars, LineIndex, Positions};
 use crate::printable::sanitize;
 use crate::rules::{Partner, MAX_WINDOW};
 use crate::scan::decode::{self, Found};
-use crate::scan::Scanner;
+use crate::scan::{Scanner, Stopped};
 use std::collections::HashMap;
 use std::io::{self, Read};
 use std::sync::Arc;
@@ -142,6 +142,7 @@ fn scan_chunks(
     };
     let mut lines_before = 0u64;
     let mut columns_before = 0u64;
+    let mut stops = Vec::new();
     loop {
         let owned_start = if result.bytes == 0 { 0 } else { CONTEXT_BEFORE };
         let owned_end = if at_end {
@@ -149,10 +150,14 @@ fn scan_chunks(
         } else {
             buffer.len() - OVERLAP_AFTER
         };
-        let found: Vec<Found> = decode::scan(scanner, buffer)
+        let mut stopped = Vec::new();
+        let found: Vec<Found> = decode::scan(scanner, buffer, &mut stopped)
             .into_iter()
             .filter(|f| (owned_start..owned_end).contains(&f.matched.start))
             .collect();
+        // A rule stopped in the bytes after the chunk's own scans them afresh with the next.
+        stopped.retain(|stop| stop.from < owned_end);
+        note_stops(buffer, &stopped, lines_before, &mut stops);
         if !found.is_empty() {
             let index = LineIndex::for_chunk(buffer, lines_before, columns_before);
             place(
@@ -167,6 +172,7 @@ fn scan_chunks(
         }
         result.bytes += (owned_end - owned_start) as u64;
         if at_end {
+            report_stops(&stops, scanner, &mut result);
             return Ok(result);
         }
         let keep_from = owned_end - CONTEXT_BEFORE;
@@ -180,6 +186,58 @@ fn scan_chunks(
         }
         buffer.drain(..keep_from);
         at_end = fill(&mut reader, buffer, CHUNK_SIZE + OVERLAP_AFTER)?;
+    }
+}
+
+/// A catch-all rule that stopped at its limit in a blob: the lines of the first and the
+/// last place it left, in all the blob's chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RuleStop {
+    rule: usize,
+    first_line: u64,
+    last_line: u64,
+}
+
+/// Adds the rules that stopped in `text` to `stops`, one entry per rule for the whole blob
+/// (`text` is the blob, or a chunk of it after `lines_before` lines).
+fn note_stops(text: &[u8], stopped: &[Stopped], lines_before: u64, stops: &mut Vec<RuleStop>) {
+    let line_of = |at: usize| {
+        let before = &text[..at.min(text.len())];
+        lines_before + 1 + memchr::memchr_iter(b'\n', before).count() as u64
+    };
+    for stop in stopped {
+        let last_line = line_of(stop.to.saturating_sub(1).max(stop.from));
+        match stops.iter_mut().find(|noted| noted.rule == stop.rule) {
+            Some(noted) => noted.last_line = noted.last_line.max(last_line),
+            None => stops.push(RuleStop {
+                rule: stop.rule,
+                first_line: line_of(stop.from),
+                last_line,
+            }),
+        }
+    }
+}
+
+/// Tells in `result` which catch-all rules reached the scanner's limit, and the lines they
+/// did not examine.
+fn report_stops(stops: &[RuleStop], scanner: &Scanner<'_>, result: &mut BlobScan) {
+    let Some(limit) = scanner.generic_limit() else {
+        return;
+    };
+    for stop in stops {
+        let rule = &scanner.rules().rule(stop.rule).id;
+        let lines = if stop.first_line == stop.last_line {
+            format!("on line {}", stop.first_line)
+        } else {
+            format!("from line {} to line {}", stop.first_line, stop.last_line)
+        };
+        result.skipped_members.push(Skipped {
+            member: String::new(),
+            why: Skip::RuleLimit(format!(
+                "rule {rule} reached its limit of {limit} secrets; its other candidates {lines} \
+                 were not examined (--generic-limit 0 examines them all)"
+            )),
+        });
     }
 }
 
@@ -274,8 +332,12 @@ fn scan_whole(bytes: &[u8], path: &str, scanner: &Scanner<'_>) -> BlobScan {
         bytes: bytes.len() as u64,
         ..BlobScan::default()
     };
+    let mut stopped = Vec::new();
     if let Some(text) = decode_utf16(bytes) {
-        let found = decode::scan(scanner, &text);
+        let found = decode::scan(scanner, &text, &mut stopped);
+        let mut stops = Vec::new();
+        note_stops(&text, &stopped, 0, &mut stops);
+        report_stops(&stops, scanner, &mut result);
         let index = LineIndex::new(&text);
         place(
             &text,
@@ -289,7 +351,10 @@ fn scan_whole(bytes: &[u8], path: &str, scanner: &Scanner<'_>) -> BlobScan {
         return result;
     }
     result.binary = memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some();
-    let found = decode::scan(scanner, bytes);
+    let found = decode::scan(scanner, bytes, &mut stopped);
+    let mut stops = Vec::new();
+    note_stops(bytes, &stopped, 0, &mut stops);
+    report_stops(&stops, scanner, &mut result);
     if !found.is_empty() {
         let index = LineIndex::new(bytes);
         place(

@@ -11,6 +11,7 @@
 //! max_file_size = "10M"                         # or a number of bytes
 //! exclude = ["vendor/**", "**/*.min.js"]        # never read (counted as excluded)
 //! threads = 4
+//! generic_limit = 100                           # most secrets a generic rule reports per file (0: all)
 //!
 //! [allowlist]                                   # findings dropped (counted as suppressed)
 //! paths = ["tests/fixtures/**"]
@@ -78,6 +79,9 @@ pub struct ScanConfig {
     pub exclude: Vec<Spanned<String>>,
     /// Scanning threads; 0 means one per CPU, as on the command line.
     pub threads: Option<usize>,
+    /// The most secrets a generic rule reports in one file; 0 means no limit, as on the
+    /// command line.
+    pub generic_limit: Option<usize>,
 }
 
 /// A size written as a number of bytes or as `"10M"`.
@@ -160,6 +164,8 @@ pub struct LoadedConfig {
     pub max_file_size: Option<u64>,
     /// `[scan] threads`.
     pub threads: Option<usize>,
+    /// `[scan] generic_limit`.
+    pub generic_limit: Option<usize>,
 }
 
 impl LoadedConfig {
@@ -177,6 +183,7 @@ impl LoadedConfig {
             custom_rules: Vec::new(),
             max_file_size: None,
             threads: None,
+            generic_limit: None,
         }
     }
 
@@ -276,6 +283,7 @@ impl LoadedConfig {
                 .collect(),
             max_file_size,
             threads: config.scan.threads,
+            generic_limit: config.scan.generic_limit,
         })
     }
 

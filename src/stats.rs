@@ -127,12 +127,18 @@ impl ScanStats {
     ) {
         self.members_scanned += scanned;
         for skip in skipped {
-            self.containers_limited += u64::from(skip.why.is_limit());
             let path = if skip.member.is_empty() {
                 path.to_string()
             } else {
                 format!("{path}!{}", skip.member)
             };
+            if let crate::container::Skip::RuleLimit(what) = &skip.why {
+                // Part of the file was not examined by one rule: the run must say so, but the
+                // file was read, not skipped.
+                self.warnings.push(format!("{path}: {what}"));
+                continue;
+            }
+            self.containers_limited += u64::from(skip.why.is_limit());
             self.skipped.push(Skipped {
                 path,
                 reason: SkipReason::ContainerMember(skip.why),

@@ -333,3 +333,94 @@ fn an_error_says_its_cause_once() {
         "{stderr}"
     );
 }
+
+/// A file of `count` generic assignments (`token = <random>`), one per line, with a Groq key
+/// after them all.
+fn assignments_then_a_key(count: usize) -> (String, usize) {
+    let mut random = common::Rng::new(0x06E4_E41C);
+    let mut text = String::new();
+    for _ in 0..count {
+        text += &format!("token = \"{}\"\n", random.alnum(28));
+    }
+    text += &format!("GROQ_API_KEY={}\n", FakeKeys::new(7).groq);
+    (text, count + 1)
+}
+
+fn findings_of_rule(document: &Value, rule: &str) -> usize {
+    document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == rule)
+        .count()
+}
+
+#[test]
+fn a_generic_rule_stops_at_its_limit_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let (text, key_line) = assignments_then_a_key(130);
+    write(dir.path(), "tokens.env", &text);
+
+    // The default: 100 generic findings, a warning that counts the rest, and the provider
+    // key after them all still found.
+    let (document, code) = scan_json(dir.path(), &["--no-config", "."]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings_of_rule(&document, "generic-secret-assignment"),
+        100
+    );
+    let groq: Vec<&Value> = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "groq-api-key")
+        .collect();
+    assert_eq!(groq.len(), 1, "{document}");
+    assert_eq!(groq[0]["line"], key_line as u64);
+    let warnings = document["stats"]["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let warning = warnings[0].as_str().unwrap();
+    for says in [
+        "tokens.env",
+        "generic-secret-assignment",
+        "limit of 100",
+        // The key's line is one too: `GROQ_API_KEY` holds one of the rule's keywords.
+        "candidates from line 101 to line 131",
+        "--generic-limit 0",
+    ] {
+        assert!(warning.contains(says), "{warning}");
+    }
+
+    // No limit: every one, and no warning.
+    let (document, code) = scan_json(dir.path(), &["--no-config", "--generic-limit", "0", "."]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings_of_rule(&document, "generic-secret-assignment"),
+        130
+    );
+    assert!(document["stats"]["warnings"].as_array().unwrap().is_empty());
+
+    // The configuration's limit, and the command line's over it.
+    write(dir.path(), ".leakward.toml", "[scan]\ngeneric_limit = 5\n");
+    let (document, _) = scan_json(dir.path(), &["."]);
+    assert_eq!(findings_of_rule(&document, "generic-secret-assignment"), 5);
+    assert!(document["stats"]["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("from line 6 to line 131"));
+    let (document, _) = scan_json(dir.path(), &["--generic-limit", "120", "."]);
+    assert_eq!(
+        findings_of_rule(&document, "generic-secret-assignment"),
+        120
+    );
+
+    // The text report says it on stderr too.
+    leakward()
+        .current_dir(dir.path())
+        .args(["scan", "--no-config", "."])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "generic-secret-assignment reached its limit of 100",
+        ));
+}

@@ -10,7 +10,6 @@ use crate::filter;
 use crate::report::advice::Advice;
 use crate::report::{json, ReportOptions};
 use crate::rules::RuleSet;
-use crate::scan::Scanner;
 use crate::source::history::HistoryOptions;
 use crate::source::{self, SourceOutput};
 use anyhow::{bail, Context, Result};
@@ -185,7 +184,7 @@ fn scan(
     config: &LoadedConfig,
     rules: &RuleSet,
 ) -> Result<SourceOutput> {
-    let scanner = Scanner::new(rules);
+    let scanner = super::setup::scanner(rules, &args.setup, config);
     // Opened for each repository: it then knows what the previous ones (and any other run
     // sharing it) added.
     let (cache, cache_warnings) = super::cache::open(&args.cache, rules);

@@ -6,7 +6,6 @@ use crate::cli::{CacheArgs, GitArgs, HistoryArgs, SetupArgs};
 use crate::config::LoadedConfig;
 use crate::report::advice::Advice;
 use crate::report::progress::ProgressLine;
-use crate::scan::Scanner;
 use crate::source::history::{HistoryOptions, ProgressSink};
 use crate::source::{self, SourceOutput};
 use anyhow::Result;
@@ -56,7 +55,7 @@ pub(super) fn scan_history_with(
         cache: cache.clone(),
         ..options
     };
-    let scanner = Scanner::new(&rules);
+    let scanner = super::setup::scanner(&rules, setup, &config);
     let options = HistoryOptions {
         threads: thread_count(setup.threads, config.threads),
         ..options

@@ -7,7 +7,6 @@ use super::EXIT_CLEAN;
 use crate::cli::{InstallHookArgs, PrePushArgs, StagedArgs, UninstallHookArgs};
 use crate::hook::{self, HookKind, Uninstalled};
 use crate::report::advice::Advice;
-use crate::scan::Scanner;
 use crate::source::history::HistoryOptions;
 use crate::source::refs::Repo;
 use crate::source::staged::StagedOptions;
@@ -26,7 +25,7 @@ pub(super) fn staged(args: StagedArgs) -> Result<i32> {
         Path::new("."),
     )?;
     let rules = load_rules(&args.setup, &config)?;
-    let scanner = Scanner::new(&rules);
+    let scanner = super::setup::scanner(&rules, &args.setup, &config);
     let options = StagedOptions { paths: args.paths };
     let mut output = source::staged::scan(Path::new("."), &options, &scanner)?;
     sort_and_dedup(&mut output.findings);

@@ -41,7 +41,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::InstallHook(args) => hooks::install_hook(args),
         Command::UninstallHook(args) => hooks::uninstall_hook(args),
         Command::Ci(args) => ci::ci(args),
-        Command::Baseline(args) => baseline::baseline(args),
+        Command::Baseline(args) => baseline::baseline(*args),
         Command::Audit(args) => audit::audit(args),
         Command::Report(args) => report::report(args),
         Command::Rules(args) => rules::rules(args),

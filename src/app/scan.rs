@@ -6,7 +6,6 @@ use crate::cli::{CommonScanArgs, ScanArgs};
 use crate::config::LoadedConfig;
 use crate::filter::PathAllowlist;
 use crate::report::advice::Advice;
-use crate::scan::Scanner;
 use crate::source::{self, worktree::WalkOptions, SourceOutput};
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
@@ -47,7 +46,7 @@ pub(super) fn scan_paths(
         &start,
     )?;
     let rules = load_rules(&common.setup, &config)?;
-    let scanner = Scanner::new(&rules);
+    let scanner = super::setup::scanner(&rules, &common.setup, &config);
     let mut output = if reads_stdin {
         source::stdin::scan(std::io::stdin().lock(), &scanner).context("reading standard input")?
     } else {

@@ -4,6 +4,7 @@ use crate::cli::{CategoryArgs, SetupArgs};
 use crate::config::{self, LoadedConfig};
 use crate::examples::check_examples_of;
 use crate::rules::{self, Category, RuleSet};
+use crate::scan::{Scanner, DEFAULT_GENERIC_LIMIT};
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -26,6 +27,20 @@ pub(super) fn load_config(
 }
 
 /// The rules a scanning command runs, as its setup options and the configuration select.
+/// The scanner over `rules`, with the generic rules' limit of `--generic-limit` over
+/// `[scan] generic_limit` over [`DEFAULT_GENERIC_LIMIT`] (0: none).
+pub(super) fn scanner<'r>(
+    rules: &'r RuleSet,
+    setup: &SetupArgs,
+    config: &LoadedConfig,
+) -> Scanner<'r> {
+    let limit = setup
+        .generic_limit
+        .or(config.generic_limit)
+        .unwrap_or(DEFAULT_GENERIC_LIMIT);
+    Scanner::new(rules).with_generic_limit(Some(limit))
+}
+
 pub(super) fn load_rules(setup: &SetupArgs, config: &LoadedConfig) -> Result<RuleSet> {
     load_rules_from(setup.rules.as_deref(), &setup.categories, config)
 }

@@ -45,7 +45,7 @@ pub enum Command {
     /// or the whole history elsewhere.
     Ci(CiArgs),
     /// Record today's findings in a baseline file, so later runs report only new ones.
-    Baseline(BaselineArgs),
+    Baseline(Box<BaselineArgs>),
     /// Scan the history of every repository in a list (cloned or fetched into a work
     /// directory), one JSON report each; `--shard K/N` splits the list between runs.
     Audit(AuditArgs),
@@ -82,6 +82,12 @@ pub struct SetupArgs {
     /// Use the rules in this file or directory instead of the built-in ones.
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The most secrets a generic rule (a secret-like value assigned to a name such as
+    /// `token`, any JWT, a password in a URL) reports in one file, after which a warning
+    /// counts the places it did not examine; provider rules have no limit. 0: no limit.
+    /// Default: `[scan] generic_limit`, or 100.
+    #[arg(long, value_name = "N")]
+    pub generic_limit: Option<usize>,
     /// Which rule categories run.
     #[command(flatten)]
     pub categories: CategoryArgs,

@@ -117,6 +117,10 @@ pub enum Skip {
     Unsupported(String),
     /// A damaged container or member.
     Damaged(String),
+    /// Not a member but part of the blob itself: a catch-all rule reached its limit of
+    /// secrets there (see [`crate::scan::Stopped`]); the text says which rule, from which
+    /// line, and how many places it did not examine.
+    RuleLimit(String),
 }
 
 impl Skip {
@@ -134,7 +138,7 @@ impl Skip {
     }
 
     /// A short machine-readable name: `depth`, `member-size`, `ratio`, `members`, `total`,
-    /// `container-size`, `encrypted`, `unsupported`, `damaged`.
+    /// `container-size`, `encrypted`, `unsupported`, `damaged`, `rule-limit`.
     pub fn kind(&self) -> &'static str {
         match self {
             Skip::Depth => "depth",
@@ -146,6 +150,7 @@ impl Skip {
             Skip::Encrypted => "encrypted",
             Skip::Unsupported(_) => "unsupported",
             Skip::Damaged(_) => "damaged",
+            Skip::RuleLimit(_) => "rule-limit",
         }
     }
 }
@@ -182,6 +187,7 @@ impl fmt::Display for Skip {
             Skip::Encrypted => f.write_str("encrypted"),
             Skip::Unsupported(what) => write!(f, "unsupported: {what}"),
             Skip::Damaged(what) => write!(f, "damaged: {what}"),
+            Skip::RuleLimit(what) => f.write_str(what),
         }
     }
 }

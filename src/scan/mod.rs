@@ -56,6 +56,26 @@ pub struct Part {
 #[derive(Debug, Clone, Copy)]
 pub struct Scanner<'r> {
     rules: &'r RuleSet,
+    /// The most secrets a catch-all rule reports in one scanned text; `None`: no limit.
+    generic_limit: Option<usize>,
+}
+
+/// The most secrets the command line lets a catch-all rule (`fallback = true`: a generic
+/// assignment, any JWT, a password in a URL) report in one file unless told otherwise: a
+/// file with more is data (a token list, a fixture, a minified bundle), and the rest of its
+/// candidates would cost the time of every one of them for guesses nobody reads one by one.
+pub const DEFAULT_GENERIC_LIMIT: usize = 100;
+
+/// A catch-all rule that stopped in one scanned text: it had reported its limit of secrets,
+/// and the places after them that its keywords pointed at were not examined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped {
+    /// Index of the rule in the [`RuleSet`].
+    pub rule: usize,
+    /// Byte offset where the first place not examined starts.
+    pub from: usize,
+    /// Byte offset where the last place not examined ends.
+    pub to: usize,
 }
 
 /// A byte range of a blob in which one rule's pattern is searched.
@@ -86,9 +106,32 @@ const MIN_WIDENING: usize = 4096;
 const MAX_MATCH_LEN: usize = 64 * 1024;
 
 impl<'r> Scanner<'r> {
-    /// A scanner over `rules`.
+    /// A scanner over `rules`, with no limit on any rule's secrets.
     pub fn new(rules: &'r RuleSet) -> Scanner<'r> {
-        Scanner { rules }
+        Scanner {
+            rules,
+            generic_limit: None,
+        }
+    }
+
+    /// This scanner, with catch-all rules (`fallback = true`) stopping after `limit` secrets
+    /// in one scanned text (`None` or `Some(0)`: no limit); each stop is reported by
+    /// [`Scanner::scan_with_triggers`].
+    pub fn with_generic_limit(self, limit: Option<usize>) -> Scanner<'r> {
+        Scanner {
+            generic_limit: limit.filter(|&n| n > 0),
+            ..self
+        }
+    }
+
+    /// The limit of [`Scanner::with_generic_limit`], if there is one.
+    pub fn generic_limit(&self) -> Option<usize> {
+        self.generic_limit
+    }
+
+    /// The limit on `rule`'s secrets in one scanned text, if it has one.
+    fn limit_of(&self, rule: &Rule) -> Option<usize> {
+        self.generic_limit.filter(|_| rule.fallback)
     }
 
     /// The rules this scanner applies.
@@ -96,7 +139,9 @@ impl<'r> Scanner<'r> {
         self.rules
     }
 
-    /// Every secret in `blob`, sorted by position, at most one per overlapping span.
+    /// Every secret in `blob`, sorted by position, at most one per overlapping span; with a
+    /// [`Scanner::with_generic_limit`], where the catch-all rules stopped is not told (use
+    /// [`Scanner::scan_with_triggers`]).
     ///
     /// ```
     /// use leakward::{rules::RuleSet, scan::Scanner};
@@ -105,23 +150,33 @@ impl<'r> Scanner<'r> {
     /// assert!(found.is_empty());
     /// ```
     pub fn scan(&self, blob: &[u8]) -> Vec<Match> {
-        self.scan_with_triggers(blob, |_| {})
+        self.scan_with_triggers(blob, |_| {}, &mut Vec::new())
     }
 
-    /// [`Scanner::scan`], and `on_trigger` for every decoder trigger literal in `blob`, found
-    /// in the same keyword pass.
+    /// [`Scanner::scan`], `on_trigger` for every decoder trigger literal in `blob`, found
+    /// in the same keyword pass, and in `stopped` each catch-all rule that reached its limit.
     pub fn scan_with_triggers(
         &self,
         blob: &[u8],
         on_trigger: impl FnMut(TriggerHit),
+        stopped: &mut Vec<Stopped>,
     ) -> Vec<Match> {
         let (windows, starts) = self.windows(blob, on_trigger);
         let mut matches = Vec::new();
-        self.confirm_anchored(blob, starts, &mut matches);
+        self.confirm_anchored(blob, starts, &mut matches, stopped);
         // Windows come sorted by rule: one set of capture slots serves all of a rule's.
         let mut captures: Option<(usize, Captures)> = None;
+        // The rule of the latest window, and how many more secrets it may report.
+        let mut allowance: (usize, Option<usize>) = (usize::MAX, None);
         for window in windows {
             let rule = self.rules.rule(window.rule);
+            if allowance.0 != window.rule {
+                allowance = (window.rule, self.limit_of(rule));
+            }
+            if allowance.1 == Some(0) {
+                note_left(stopped, window.rule, window.start, window.end);
+                continue;
+            }
             let Ok(regex) = rule.regex() else {
                 // Only a pattern over the size limit; RuleSet::compile_now reports it for user rules.
                 continue;
@@ -130,7 +185,14 @@ impl<'r> Scanner<'r> {
                 Some((for_rule, slots)) if *for_rule == window.rule => slots,
                 _ => &mut captures.insert((window.rule, regex.create_captures())).1,
             };
-            self.confirm(blob, window, regex, slots, &mut matches);
+            let before = matches.len();
+            let cut = self.confirm(blob, window, regex, slots, &mut matches, allowance.1);
+            if let Some(left) = &mut allowance.1 {
+                *left -= matches.len() - before;
+                if let Some(at) = cut {
+                    note_left(stopped, window.rule, at, window.end);
+                }
+            }
         }
         let matches = overlap::keep_most_specific(matches, self.rules, blob);
         pairs::attach(matches, self.rules, blob)
@@ -210,9 +272,20 @@ impl<'r> Scanner<'r> {
     /// Each search sees the text up to the rule's window past the keyword, as a window does,
     /// widened when a match reaches that end, so that a pattern with an open-ended run does
     /// not search to the end of a long line from every occurrence.
-    fn confirm_anchored(&self, blob: &[u8], starts: Vec<KeywordStart>, out: &mut Vec<Match>) {
+    ///
+    /// A rule with a limit ([`Scanner::with_generic_limit`]) stops at it; its occurrences
+    /// after that are counted in `stopped`.
+    fn confirm_anchored(
+        &self,
+        blob: &[u8],
+        starts: Vec<KeywordStart>,
+        out: &mut Vec<Match>,
+        stopped: &mut Vec<Stopped>,
+    ) {
         let mut current: Option<(usize, &CompiledPattern, Captures)> = None;
         let mut next_free = 0;
+        // How many more secrets the current rule may report, if it has a limit.
+        let mut allowance: Option<usize> = None;
         for KeywordStart {
             rule: rule_index,
             start,
@@ -221,6 +294,10 @@ impl<'r> Scanner<'r> {
         {
             let (regex, captures) = match &mut current {
                 Some((for_rule, regex, captures)) if *for_rule == rule_index => {
+                    if allowance == Some(0) {
+                        note_left(stopped, rule_index, start, keyword_end);
+                        continue;
+                    }
                     if start < next_free {
                         continue;
                     }
@@ -231,6 +308,7 @@ impl<'r> Scanner<'r> {
                         continue;
                     };
                     next_free = 0;
+                    allowance = self.limit_of(self.rules.rule(rule_index));
                     let slot = current.insert((rule_index, regex, regex.create_captures()));
                     (slot.1, &mut slot.2)
                 }
@@ -264,13 +342,17 @@ impl<'r> Scanner<'r> {
                     check(self.rules, rule, rule_index, blob, secret.start, secret.end)
                 {
                     out.push(found);
+                    if let Some(left) = &mut allowance {
+                        *left -= 1;
+                    }
                 }
             }
         }
     }
 
     /// Runs one rule's pattern (`regex`, with `captures` made by it) over one window and keeps
-    /// the secrets that pass the checks.
+    /// the secrets that pass the checks, at most `allowance` of them; when that many are kept
+    /// before the window's end, returns where the rest of it starts.
     fn confirm(
         &self,
         blob: &[u8],
@@ -278,12 +360,16 @@ impl<'r> Scanner<'r> {
         regex: &CompiledPattern,
         captures: &mut Captures,
         out: &mut Vec<Match>,
-    ) {
+        mut allowance: Option<usize>,
+    ) -> Option<usize> {
         let rule = self.rules.rule(window.rule);
         let mut end = window.end;
         let mut growth = rule.window.max(MIN_WIDENING);
         let mut at = window.start;
         while at < window.end {
+            if allowance == Some(0) {
+                return Some(at);
+            }
             // The haystack ends at the window; it starts at the blob's start, so that `\b` and
             // other look-behind see the bytes before `at`.
             regex.search_captures(&Input::new(&blob[..end]).range(at..), captures);
@@ -315,6 +401,9 @@ impl<'r> Scanner<'r> {
                     secret.end,
                 ) {
                     out.push(found);
+                    if let Some(left) = &mut allowance {
+                        *left -= 1;
+                    }
                 }
             }
             at = if whole.end() > whole.start() {
@@ -323,6 +412,16 @@ impl<'r> Scanner<'r> {
                 whole.start() + 1
             };
         }
+        None
+    }
+}
+
+/// Notes a place of `rule` (`from..to`) that was not examined: in the rule's latest entry of
+/// `stopped`, or in a new one.
+fn note_left(stopped: &mut Vec<Stopped>, rule: usize, from: usize, to: usize) {
+    match stopped.last_mut() {
+        Some(last) if last.rule == rule => last.to = last.to.max(to),
+        _ => stopped.push(Stopped { rule, from, to }),
     }
 }
 
@@ -413,6 +512,85 @@ mod tests {
         merged
     }
 
+    /// `count` lines of `line(i)`, each with a value of random letters and digits.
+    fn lines_of(count: usize, line: impl Fn(&str) -> String) -> String {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut random_value = || -> String {
+            (0..28)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                        [(state % 62) as usize] as char
+                })
+                .collect()
+        };
+        (0..count).map(|_| line(&random_value()) + "\n").collect()
+    }
+
+    #[test]
+    fn a_catch_all_rule_stops_at_its_limit_and_counts_what_it_left() {
+        let rules = RuleSet::builtin().unwrap();
+        let index = |id: &str| rules.rules().iter().position(|r| r.id == id).unwrap();
+        // One rule tried anchored at its keywords, one searched through windows.
+        for (id, text) in [
+            (
+                "generic-secret-assignment",
+                lines_of(12, |value| format!("token = \"{value}\"")),
+            ),
+            (
+                "url-embedded-credentials",
+                lines_of(12, |value| {
+                    format!("db: https://app:{value}@db.example.com/x")
+                }),
+            ),
+        ] {
+            let rule = index(id);
+            let of_rule = |found: &[Match]| found.iter().filter(|m| m.rule == rule).count();
+            let unlimited = Scanner::new(&rules);
+            let mut stopped = Vec::new();
+            let all = unlimited.scan_with_triggers(text.as_bytes(), |_| {}, &mut stopped);
+            assert_eq!(of_rule(&all), 12, "{id}");
+            assert!(stopped.is_empty());
+
+            let limited = Scanner::new(&rules).with_generic_limit(Some(5));
+            let some = limited.scan_with_triggers(text.as_bytes(), |_| {}, &mut stopped);
+            assert_eq!(of_rule(&some), 5, "{id}");
+            assert_eq!(some[..], all[..5]);
+            assert_eq!(stopped.len(), 1, "{id}: {stopped:?}");
+            assert_eq!(stopped[0].rule, rule);
+            // The places left run from the fifth secret's end (a window's rest) or the sixth
+            // line's keyword to the last line.
+            let sixth_line = text.match_indices('\n').nth(4).unwrap().0 + 1;
+            let last_line = text[..text.len() - 1].rfind('\n').unwrap() + 1;
+            assert!(
+                (all[4].end..sixth_line + 40).contains(&stopped[0].from),
+                "{id}: {stopped:?}"
+            );
+            assert!(stopped[0].to > last_line, "{id}: {stopped:?}");
+        }
+        // No limit on a provider's rule, and none at 0.
+        let keys = lines_of(12, |value| {
+            format!("ghp_{value}{}", value[20..].to_ascii_lowercase())
+        });
+        let mut stopped = Vec::new();
+        let limited = Scanner::new(&rules).with_generic_limit(Some(5));
+        assert_eq!(
+            limited
+                .scan_with_triggers(keys.as_bytes(), |_| {}, &mut stopped)
+                .len(),
+            12
+        );
+        assert!(stopped.is_empty());
+        assert_eq!(
+            Scanner::new(&rules)
+                .with_generic_limit(Some(0))
+                .generic_limit(),
+            None
+        );
+    }
+
     #[test]
     fn extending_the_latest_window_merges_like_one_window_per_hit() {
         // The built-in rules and two whose keywords nest, so a later hit of the same rule can
@@ -495,7 +673,7 @@ mod tests {
         let mut captures = regex.create_captures();
         let mut out = Vec::new();
         for window in windows {
-            scanner.confirm(blob, window, regex, &mut captures, &mut out);
+            scanner.confirm(blob, window, regex, &mut captures, &mut out, None);
         }
         out
     }
@@ -553,7 +731,7 @@ mod tests {
                     .copied()
                     .collect();
                 let mut found = Vec::new();
-                scanner.confirm_anchored(blob.as_bytes(), starts, &mut found);
+                scanner.confirm_anchored(blob.as_bytes(), starts, &mut found, &mut Vec::new());
                 expected.sort_by_key(|m| m.start);
                 found.sort_by_key(|m| m.start);
                 // Each rule's examples, one per line, give it something to find.

@@ -45,6 +45,34 @@ pub(crate) fn decode_text(run: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A run that decoded to text: its span in the source and its text's span in the view.
+/// Whether the run at `run` may decode to text: its first 24 characters decode to bytes with
+/// no control character and no byte that cannot start or continue UTF-8 there. A necessary
+/// condition of [`decode_text`], without its allocation: a run of random letters and digits
+/// (a hash, a session token) fails it within a few bytes.
+pub(crate) fn may_be_text(run: &[u8]) -> bool {
+    let mut prefix = [0u8; 18];
+    let mut len = 0;
+    let mut bits = 0u32;
+    let mut held = 0;
+    for &b in run.iter().take(24).take_while(|&&b| b != b'=') {
+        let Some(sextet) = sextet(b) else {
+            return false;
+        };
+        bits = bits << 6 | u32::from(sextet);
+        held += 6;
+        if held >= 8 {
+            held -= 8;
+            prefix[len] = (bits >> held) as u8;
+            len += 1;
+        }
+    }
+    let prefix = &prefix[..len];
+    !prefix
+        .iter()
+        .any(|&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7f)
+        && std::str::from_utf8(prefix).map_or_else(|e| e.error_len().is_none(), |_| true)
+}
+
 pub(crate) type DecodedRun = ((usize, usize), (usize, usize));
 
 /// `source[from..to]` with the `runs` in it that decode to text replaced by that text, and
@@ -162,6 +190,36 @@ mod tests {
         }
         assert!(decode(b"ab+c-d").is_none());
         assert!(decode(b"abcde").is_none());
+    }
+
+    #[test]
+    fn a_run_that_decodes_to_text_may_be_text() {
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut rejected = 0;
+        for round in 0..4000 {
+            // Text of every kind, and random bytes.
+            let bytes: Vec<u8> = (0..(next() % 40 + 1))
+                .map(|_| match round % 3 {
+                    0 => b"abc XYZ 019 :/-_\n{}\"="[(next() % 21) as usize],
+                    1 => "é€ñ".as_bytes()[(next() % 7) as usize],
+                    _ => next() as u8,
+                })
+                .collect();
+            let run = encode(&bytes);
+            let may = may_be_text(run.as_bytes());
+            if decode_text(run.as_bytes()).is_some() {
+                assert!(may, "{bytes:?} is text, {run} was turned away");
+            }
+            rejected += usize::from(!may);
+        }
+        // Most random runs are turned away without an allocation.
+        assert!(rejected > 1000, "{rejected}");
     }
 
     #[test]

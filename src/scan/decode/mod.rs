@@ -27,7 +27,7 @@ mod percent;
 mod split;
 mod view;
 
-use super::{is_placeholder, overlap, Match, Scanner};
+use super::{is_placeholder, overlap, Match, Scanner, Stopped};
 use crate::rules::triggers::{Trigger, TRIGGERS, TRIGGER_KINDS};
 use crate::rules::{RuleSet, TriggerHit};
 use std::cmp::Reverse;
@@ -116,17 +116,24 @@ impl Found {
     }
 }
 
-/// Every secret in `blob`, written as it is or decoded, sorted by position, one per span.
+/// Every secret in `blob`, written as it is or decoded, sorted by position, one per span;
+/// in `stopped`, the catch-all rules that reached the scanner's limit (in the blob or in a
+/// decoded view of it, placed in the blob).
 ///
 /// ```
 /// use leakward::{rules::RuleSet, scan::{decode, Scanner}};
 /// let rules = RuleSet::builtin().unwrap();
-/// let found = decode::scan(&Scanner::new(&rules), b"url = https://example.com/?q=%2Fhome\n");
-/// assert!(found.is_empty());
+/// let mut stopped = Vec::new();
+/// let found = decode::scan(
+///     &Scanner::new(&rules),
+///     b"url = https://example.com/?q=%2Fhome\n",
+///     &mut stopped,
+/// );
+/// assert!(found.is_empty() && stopped.is_empty());
 /// ```
-pub fn scan(scanner: &Scanner<'_>, blob: &[u8]) -> Vec<Found> {
+pub fn scan(scanner: &Scanner<'_>, blob: &[u8], stopped: &mut Vec<Stopped>) -> Vec<Found> {
     let mut triggers = Vec::new();
-    let plain = scanner.scan_with_triggers(blob, |hit| triggers.push(hit));
+    let plain = scanner.scan_with_triggers(blob, |hit| triggers.push(hit), stopped);
     if triggers.is_empty() {
         return plain
             .into_iter()
@@ -141,6 +148,7 @@ pub fn scan(scanner: &Scanner<'_>, blob: &[u8]) -> Vec<Found> {
         budget: MAX_DECODED,
         found: Vec::new(),
         placeholder_runs: Vec::new(),
+        stopped,
     };
     decoder.level(blob, &triggers, &[], &[]);
     // A catch-all rule's match on the base64 of a placeholder judged the encoding's look,
@@ -166,6 +174,8 @@ struct Decoder<'s, 'r> {
     found: Vec<Found>,
     /// The base64 runs of the blob that decoded to a placeholder.
     placeholder_runs: Vec<(usize, usize)>,
+    /// The catch-all rules that reached their limit, placed in the blob.
+    stopped: &'s mut Vec<Stopped>,
 }
 
 impl Decoder<'_, '_> {
@@ -228,6 +238,9 @@ impl Decoder<'_, '_> {
                 runs.push(run);
             }
         }
+        // Most runs after a name are hashes or random tokens, not encoded text: turned away
+        // here, before their lines are looked up and copied into views.
+        runs.retain(|&(start, end)| base64::may_be_text(&source[start..end]));
         runs.sort_unstable();
         runs.dedup();
         let base64 = base64_regions(source, &runs, &blocks);
@@ -278,9 +291,21 @@ impl Decoder<'_, '_> {
         }
         self.budget -= view.len();
         let mut inner = Vec::new();
-        let matches = self
-            .scanner
-            .scan_with_triggers(view.bytes(), |hit| inner.push(hit));
+        let mut stopped = Vec::new();
+        let matches =
+            self.scanner
+                .scan_with_triggers(view.bytes(), |hit| inner.push(hit), &mut stopped);
+        for stop in stopped {
+            let mut span = view.source_span(stop.from, stop.to.min(view.len()));
+            for parent in outer.iter().rev() {
+                span = parent.source_span(span.0, span.1);
+            }
+            self.stopped.push(Stopped {
+                from: span.0,
+                to: span.1,
+                ..stop
+            });
+        }
         let mut encodings = steps.to_vec();
         encodings.push(encoding);
         for matched in matches {
