@@ -50,27 +50,44 @@ pub(crate) fn decode_text(run: &[u8]) -> Option<Vec<u8>> {
 /// condition of [`decode_text`], without its allocation: a run of random letters and digits
 /// (a hash, a session token) fails it within a few bytes.
 pub(crate) fn may_be_text(run: &[u8]) -> bool {
-    let mut prefix = [0u8; 18];
-    let mut len = 0;
     let mut bits = 0u32;
     let mut held = 0;
+    // Continuation bytes the UTF-8 sequence being read still needs.
+    let mut continuations = 0;
     for &b in run.iter().take(24).take_while(|&&b| b != b'=') {
         let Some(sextet) = sextet(b) else {
             return false;
         };
         bits = bits << 6 | u32::from(sextet);
         held += 6;
-        if held >= 8 {
-            held -= 8;
-            prefix[len] = (bits >> held) as u8;
-            len += 1;
+        if held < 8 {
+            continue;
+        }
+        held -= 8;
+        let byte = (bits >> held) as u8;
+        let fits = match byte {
+            b'\n' | b'\r' | b'\t' | 0x20..=0x7e => continuations == 0,
+            0x80..=0xbf => continuations > 0,
+            0xc2..=0xdf => continuations == 0 && set(&mut continuations, 1),
+            0xe0..=0xef => continuations == 0 && set(&mut continuations, 2),
+            0xf0..=0xf4 => continuations == 0 && set(&mut continuations, 3),
+            // Control characters, DEL, and bytes never in UTF-8.
+            _ => false,
+        };
+        if !fits {
+            return false;
+        }
+        if (0x80..=0xbf).contains(&byte) {
+            continuations -= 1;
         }
     }
-    let prefix = &prefix[..len];
-    !prefix
-        .iter()
-        .any(|&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7f)
-        && std::str::from_utf8(prefix).map_or_else(|e| e.error_len().is_none(), |_| true)
+    true
+}
+
+/// Sets `slot` to `value`; true, so that it reads as one more condition.
+fn set(slot: &mut u8, value: u8) -> bool {
+    *slot = value;
+    true
 }
 
 pub(crate) type DecodedRun = ((usize, usize), (usize, usize));
