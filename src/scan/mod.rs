@@ -3,6 +3,7 @@
 //! [`decode`] runs the same matcher again over encoded, escaped and split text.
 
 mod bigrams;
+mod by_rule;
 mod context;
 pub mod decode;
 mod entropy;
@@ -241,7 +242,8 @@ impl<'r> Scanner<'r> {
         self.rules
             .keywords()
             .for_each_hit_and_trigger(blob, on_hit, on_trigger);
-        windows.sort_unstable_by_key(|w| (w.rule, w.start));
+        let rule_count = self.rules.rules().len();
+        by_rule::sort_by_rule_and_place(&mut windows, rule_count, |w| (w.rule, w.start));
         // Merged in place: a window that starts within the one kept before it joins that one.
         windows.dedup_by(|window, kept| {
             let joins = window.rule == kept.rule && window.start <= kept.end;
@@ -250,7 +252,7 @@ impl<'r> Scanner<'r> {
             }
             joins
         });
-        starts.sort_unstable_by_key(|s| (s.rule, s.start));
+        by_rule::sort_by_rule_and_place(&mut starts, rule_count, |s| (s.rule, s.start));
         // Two keywords of one rule at one place (`fb_`, `fb_token`): the longer one reaches
         // further.
         starts.dedup_by(|later, kept| {
