@@ -13,8 +13,20 @@ pub(crate) const MAX_RUN: usize = 64 * 1024;
 
 /// Whether `byte` can be part of a base64 run (either alphabet; padding aside).
 pub(crate) fn is_run_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'-' | b'_')
+    RUN_BYTES[usize::from(byte)]
 }
+
+/// [`is_run_byte`] of every byte: one load per byte on the long runs of a minified file.
+static RUN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
+        byte += 1;
+    }
+    table
+};
 
 /// The run that starts at `at`, if one worth decoding does: at least [`MIN_RUN`] (at most
 /// [`MAX_RUN`]) run bytes with no run byte just before, `(start, end)` with its `=` padding.

@@ -226,21 +226,22 @@ impl Decoder<'_, '_> {
             )
             .chain(of(Trigger::Base64At).iter().map(|&(start, _)| start))
             .filter_map(|at| base64::run_at(source, at))
+            // Most runs after a name are hashes or random tokens, not encoded text: turned
+            // away here, before their lines are looked up and copied into views.
+            .filter(|&(start, end)| base64::may_be_text(&source[start..end]))
             .collect();
         // `data:` opens a block of values (a Kubernetes Secret's), or has one value.
         let mut blocks = Vec::new();
         for &(start, end) in of(Trigger::Base64Block) {
             if opens_block(source, start, end) {
                 blocks.push(start);
-            } else if let Some(run) =
-                value_after(source, end).and_then(|v| base64::run_at(source, v))
+            } else if let Some(run) = value_after(source, end)
+                .and_then(|v| base64::run_at(source, v))
+                .filter(|&(start, end)| base64::may_be_text(&source[start..end]))
             {
                 runs.push(run);
             }
         }
-        // Most runs after a name are hashes or random tokens, not encoded text: turned away
-        // here, before their lines are looked up and copied into views.
-        runs.retain(|&(start, end)| base64::may_be_text(&source[start..end]));
         runs.sort_unstable();
         runs.dedup();
         let base64 = base64_regions(source, &runs, &blocks);
