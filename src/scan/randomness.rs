@@ -301,7 +301,7 @@ pub fn signals(value: &[u8]) -> Signals {
     .max(2);
     let body = longest_alphanumeric_run(value);
     let entropy = super::shannon_entropy(value);
-    let expected = expected_entropy(value.len(), alphabet);
+    let expected = expected_entropy_remembered(value.len(), alphabet);
     Signals {
         length: value.len(),
         hex,
@@ -326,7 +326,7 @@ pub fn signals(value: &[u8]) -> Signals {
 /// Entropy of the value's longest hexadecimal run relative to a random one of its length.
 fn hex_entropy_ratio(value: &[u8]) -> f64 {
     let body = longest_alphanumeric_run(value);
-    let expected = expected_entropy(body.len(), 16);
+    let expected = expected_entropy_remembered(body.len(), 16);
     if expected > 0.0 {
         super::shannon_entropy(body) / expected
     } else {
@@ -479,6 +479,35 @@ fn segment_end(value: &[u8], start: usize) -> usize {
 
 /// The expected Shannon entropy (bits per byte) of `n` bytes drawn uniformly from `k`
 /// symbols: `log2 n - (k / n) E[X log2 X]` with `X ~ Binomial(n, 1/k)`.
+/// Alphabets [`expected_entropy_remembered`] keeps: letters of both cases, digits and 66
+/// kinds of other byte.
+const REMEMBERED_ALPHABETS: usize = 128;
+
+/// [`expected_entropy`], computed once for each length and alphabet: it sums a term per
+/// character with a logarithm and an exponential in each (about half the cost of judging a
+/// value), and depends on nothing but its two arguments.
+fn expected_entropy_remembered(n: usize, k: usize) -> f64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    /// Not computed yet. Slots hold a value's bits inverted, so that this is the table's
+    /// zeroed start (no bytes in the binary) and no value (the bits of no value are all ones).
+    const UNKNOWN: u64 = 0;
+    static TABLE: [AtomicU64; (JUDGED_BYTES + 1) * REMEMBERED_ALPHABETS] =
+        [const { AtomicU64::new(UNKNOWN) }; (JUDGED_BYTES + 1) * REMEMBERED_ALPHABETS];
+    if n > JUDGED_BYTES || k >= REMEMBERED_ALPHABETS {
+        return expected_entropy(n, k);
+    }
+    let slot = &TABLE[n * REMEMBERED_ALPHABETS + k];
+    match slot.load(Ordering::Relaxed) {
+        UNKNOWN => {
+            // Two threads may both compute it; they store the same value.
+            let value = expected_entropy(n, k);
+            slot.store(!value.to_bits(), Ordering::Relaxed);
+            value
+        }
+        inverted => f64::from_bits(!inverted),
+    }
+}
+
 fn expected_entropy(n: usize, k: usize) -> f64 {
     if n < 2 || k < 2 {
         return 0.0;
@@ -649,6 +678,22 @@ mod tests {
             })
             .collect();
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn remembered_expected_entropy_is_the_computed_one() {
+        for n in [0, 1, 2, 3, 20, 40, 255, 256, 257, 300] {
+            for k in [0, 1, 2, 16, 62, 95, 127, 128, 200] {
+                // Asked twice: computed, then remembered.
+                for _ in 0..2 {
+                    assert_eq!(
+                        expected_entropy_remembered(n, k).to_bits(),
+                        expected_entropy(n, k).to_bits(),
+                        "n {n}, k {k}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
