@@ -275,8 +275,8 @@ impl<'r> Scanner<'r> {
     /// widened when a match reaches that end, so that a pattern with an open-ended run does
     /// not search to the end of a long line from every occurrence.
     ///
-    /// A rule with a limit ([`Scanner::with_generic_limit`]) stops at it; its occurrences
-    /// after that are counted in `stopped`.
+    /// A rule with a limit ([`Scanner::with_generic_limit`]) stops at it; the span of its
+    /// occurrences after that is noted in `stopped`.
     fn confirm_anchored(
         &self,
         blob: &[u8],
