@@ -26,7 +26,6 @@ pub(super) fn load_config(
     }
 }
 
-/// The rules a scanning command runs, as its setup options and the configuration select.
 /// The scanner over `rules`, with the generic rules' limit of `--generic-limit` over
 /// `[scan] generic_limit` over [`DEFAULT_GENERIC_LIMIT`] (0: none).
 pub(super) fn scanner<'r>(
@@ -41,6 +40,7 @@ pub(super) fn scanner<'r>(
     Scanner::new(rules).with_generic_limit(Some(limit))
 }
 
+/// The rules a scanning command runs, as its setup options and the configuration select.
 pub(super) fn load_rules(setup: &SetupArgs, config: &LoadedConfig) -> Result<RuleSet> {
     load_rules_from(setup.rules.as_deref(), &setup.categories, config)
 }
