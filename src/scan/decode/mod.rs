@@ -297,23 +297,13 @@ impl Decoder<'_, '_> {
             self.scanner
                 .scan_with_triggers(view.bytes(), |hit| inner.push(hit), &mut stopped);
         for stop in stopped {
-            let mut span = view.source_span(stop.from, stop.to.min(view.len()));
-            for parent in outer.iter().rev() {
-                span = parent.source_span(span.0, span.1);
-            }
-            self.stopped.push(Stopped {
-                from: span.0,
-                to: span.1,
-                ..stop
-            });
+            let (from, to) = in_blob(view, outer, stop.from, stop.to.min(view.len()));
+            self.stopped.push(Stopped { from, to, ..stop });
         }
         let mut encodings = steps.to_vec();
         encodings.push(encoding);
         for matched in matches {
-            let (mut start, mut end) = view.source_span(matched.start, matched.end);
-            for parent in outer.iter().rev() {
-                (start, end) = parent.source_span(start, end);
-            }
+            let (start, end) = in_blob(view, outer, matched.start, matched.end);
             self.found.push(Found {
                 decoded: Some(Decoded {
                     secret: view.bytes()[matched.start..matched.end].to_vec(),
@@ -333,6 +323,16 @@ impl Decoder<'_, '_> {
             self.level(view.bytes(), &inner, &chain, &encodings);
         }
     }
+}
+
+/// The span of the blob that `start..end` of `view` was decoded from, through the views
+/// `outer` (innermost last) that `view`'s source was decoded from.
+fn in_blob(view: &View, outer: &[&View], start: usize, end: usize) -> (usize, usize) {
+    let mut span = view.source_span(start, end);
+    for parent in outer.iter().rev() {
+        span = parent.source_span(span.0, span.1);
+    }
+    span
 }
 
 /// A decoder of the escapes in a span of a line.
